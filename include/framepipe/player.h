@@ -1,0 +1,83 @@
+/*
+ * FPPlayer: one input file played through the framepipe pipeline.
+ *
+ *   reader thread     av_read_frame() -> FPPacketQueue
+ *   decoder thread    FPPacketQueue -> avcodec_send_packet() / avcodec_receive_frame() -> FPFrameQueue
+ *   render thread     FPFrameQueue -> SDL window, or a null sink when headless
+ *
+ * The render thread is the thread that calls fp_player_run(); in the
+ * framepipe program that is the process's main thread, as SDL2 requires.
+ * Start and stop order is owned by player.c: open (caller's thread) -> start
+ * reader -> start decoder -> run; on stop, abort every queue, join the reader,
+ * join the decoder, then free.
+ */
+#ifndef FRAMEPIPE_PLAYER_H
+#define FRAMEPIPE_PLAYER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <libavutil/error.h>
+
+/** fp_player_run(): the input ended without a single decodable video frame. */
+#define FP_ERROR_NO_FRAMES FFERRTAG('F', 'P', 'N', 'F')
+
+typedef struct FPPlayer FPPlayer;
+
+typedef struct FPPlayerOptions {
+    int headless;                  /**< no window and no audio device: frames go to a null sink */
+    int realtime;                  /**< pace the headless sink at the frames' timestamps */
+    FILE *framemd5;                /**< if set (borrowed), a framemd5 line per frame shown */
+    int packet_queue_max_count;    /**< packets the video queue holds at most */
+    size_t packet_queue_max_bytes; /**< payload bytes the video queue holds at most */
+    int frame_queue_size;          /**< decoded frames queued at most */
+} FPPlayerOptions;
+
+typedef struct FPPlayerStats {
+    int64_t decoded;             /**< frames the decoder produced */
+    int64_t displayed;           /**< frames that reached the window or the sink */
+    int64_t dropped;             /**< frames skipped because they were late */
+    int64_t stale;               /**< frames discarded because a flush made them stale */
+    int64_t decode_errors;       /**< packets or frames the decoder rejected */
+    size_t pkt_queue_max_bytes;  /**< the packet queue's high-water mark, in bytes */
+    int pkt_queue_max_count;     /**< the packet queue's high-water mark, in packets */
+    int frame_queue_max;         /**< the frame queue's high-water mark */
+    const char *render_driver;   /**< "null" when headless, else the SDL renderer's name */
+} FPPlayerStats;
+
+/** Fill o with the defaults. */
+void fp_player_options_default(FPPlayerOptions *o);
+
+/**
+ * Open path, pick its video stream, open the decoder and, unless headless,
+ * the window. No thread runs yet, so a bad file fails here, at once.
+ *
+ * @param p  Set to the new player on success, to NULL on failure.
+ * @param o  Copied; o->framemd5 stays the caller's.
+ * @return 0; AVERROR_STREAM_NOT_FOUND when there is no video stream;
+ *         AVERROR_DECODER_NOT_FOUND; AVERROR(ENOMEM); any libavformat error.
+ */
+int fp_player_open(FPPlayer **p, const char *path, const FPPlayerOptions *o);
+
+/**
+ * Start the reader and decoder threads and run the render loop on the calling
+ * thread until the end of the input or a quit. The threads are stopped and
+ * joined before it returns, whatever the outcome.
+ *
+ * @return 0 at the end of the input or on a quit; FP_ERROR_NO_FRAMES; a
+ *         decoder's fatal error such as AVERROR(ENOMEM); AVERROR_EXTERNAL when
+ *         the window fails.
+ */
+int fp_player_run(FPPlayer *p);
+
+/** A consistent snapshot; any time after fp_player_open(). */
+void fp_player_stats(FPPlayer *p, FPPlayerStats *stats);
+
+/** Stop the threads if they run, and free everything. p is set to NULL; NULL is accepted. */
+void fp_player_close(FPPlayer **p);
+
+/** A message for err, including framepipe's own error codes. */
+const char *fp_strerror(int err, char *buf, size_t size);
+
+#endif /* FRAMEPIPE_PLAYER_H */

@@ -1,0 +1,197 @@
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include <libavcodec/avcodec.h>
+#include <libavutil/error.h>
+
+#include "decode.h"
+
+struct FPDecoder {
+    AVCodecContext *avctx;
+    FPPacketQueue *in;  /* borrowed */
+    FPFrameQueue *out;  /* borrowed */
+    pthread_t thread;
+    int started;
+    atomic_llong frames;
+    atomic_llong errors;
+    atomic_int fatal_error;
+};
+
+int fp_decoder_open(FPDecoder **out, const AVStream *st)
+{
+    const AVCodec *codec;
+    FPDecoder *d;
+    int ret;
+
+    *out = NULL;
+    codec = avcodec_find_decoder(st->codecpar->codec_id);
+    if (!codec)
+        return AVERROR_DECODER_NOT_FOUND;
+    d = av_mallocz(sizeof(*d));
+    if (!d)
+        return AVERROR(ENOMEM);
+    d->avctx = avcodec_alloc_context3(codec);
+    if (!d->avctx) {
+        ret = AVERROR(ENOMEM);
+        goto fail;
+    }
+    ret = avcodec_parameters_to_context(d->avctx, st->codecpar);
+    if (ret < 0)
+        goto fail;
+    d->avctx->pkt_timebase = st->time_base;
+    d->avctx->thread_count = 0; /* one thread per core, as the ffmpeg CLI does */
+    ret = avcodec_open2(d->avctx, codec, NULL);
+    if (ret < 0)
+        goto fail;
+    *out = d;
+    return 0;
+
+fail:
+    fp_decoder_free(&d);
+    return ret;
+}
+
+const char *fp_decoder_codec_name(const FPDecoder *d)
+{
+    return d->avctx->codec->name;
+}
+
+static int is_fatal(int err)
+{
+    return err == AVERROR(ENOMEM) || err == AVERROR_EXIT;
+}
+
+/*
+ * The canonical loop: take every frame the decoder has ready, and only when it
+ * says EAGAIN give it one more packet. After an EAGAIN from receive, send
+ * accepts a packet; should it still refuse one (EAGAIN), the packet is kept
+ * and offered again after the next receive, never dropped.
+ *
+ * A packet with a new serial means the reader seeked: the decoder's internal
+ * state (reference frames, frame threads, a finished drain) is discarded with
+ * avcodec_flush_buffers() before that packet goes in.
+ */
+static int decode_loop(FPDecoder *d, AVPacket *pkt, AVFrame *frame)
+{
+    int serial = -1;
+    int drained = 0; /* the decoder returned AVERROR_EOF: it needs a flush to take more */
+    int pending = 0; /* pkt (or the end-of-stream marker) is taken but not yet sent */
+    int pending_eof = 0;
+    int ret;
+
+    for (;;) {
+        if (!drained) {
+            ret = avcodec_receive_frame(d->avctx, frame);
+            if (ret >= 0) {
+                atomic_fetch_add(&d->frames, 1);
+                ret = fp_frame_queue_put(d->out, frame, serial); /* on success frame is blank */
+                if (ret < 0) {
+                    av_frame_unref(frame); /* on failure it is still ours */
+                    return ret;
+                }
+                continue;
+            }
+            if (ret == AVERROR_EOF) {
+                drained = 1;
+                ret = fp_frame_queue_put_eof(d->out, serial);
+                if (ret < 0)
+                    return ret;
+            } else if (ret != AVERROR(EAGAIN)) {
+                if (is_fatal(ret))
+                    return ret;
+                atomic_fetch_add(&d->errors, 1);
+                av_log(d->avctx, AV_LOG_WARNING, "decode error: %s\n", av_err2str(ret));
+            }
+        }
+
+        if (!pending) {
+            int pkt_serial;
+
+            ret = fp_packet_queue_get(d->in, pkt, &pkt_serial, -1);
+            if (ret == AVERROR_EXIT)
+                return ret;
+            pending_eof = ret == AVERROR_EOF;
+            if (pkt_serial != serial) {
+                if (serial >= 0)
+                    avcodec_flush_buffers(d->avctx);
+                serial = pkt_serial;
+                drained = 0;
+            } else if (drained) {
+                /* Only a seek (a new serial) can follow the end of a stream. */
+                av_packet_unref(pkt);
+                continue;
+            }
+            pending = 1;
+        }
+        /* With a packet, send_packet takes a reference of its own; ours is dropped once it is in. */
+        ret = avcodec_send_packet(d->avctx, pending_eof ? NULL : pkt);
+        if (ret == AVERROR(EAGAIN))
+            continue;
+        pending = 0;
+        av_packet_unref(pkt);
+        if (ret < 0 && ret != AVERROR_EOF) {
+            if (is_fatal(ret))
+                return ret;
+            atomic_fetch_add(&d->errors, 1);
+            av_log(d->avctx, AV_LOG_WARNING, "decode error: %s\n", av_err2str(ret));
+        }
+    }
+}
+
+static void *decoder_thread(void *arg)
+{
+    FPDecoder *d = arg;
+    AVPacket *pkt = av_packet_alloc();
+    AVFrame *frame = av_frame_alloc();
+    int ret = AVERROR(ENOMEM);
+
+    if (pkt && frame)
+        ret = decode_loop(d, pkt, frame);
+    if (ret != AVERROR_EXIT) {
+        atomic_store(&d->fatal_error, ret);
+        /* Tell the render thread that nothing more will come, so it does not wait forever. */
+        fp_frame_queue_put_eof(d->out, fp_packet_queue_serial(d->in));
+    }
+    av_frame_free(&frame);
+    av_packet_free(&pkt);
+    return NULL;
+}
+
+int fp_decoder_start(FPDecoder *d, FPPacketQueue *in, FPFrameQueue *out)
+{
+    int ret;
+
+    d->in = in;
+    d->out = out;
+    ret = pthread_create(&d->thread, NULL, decoder_thread, d);
+    if (ret)
+        return AVERROR(ret);
+    d->started = 1;
+    return 0;
+}
+
+void fp_decoder_join(FPDecoder *d)
+{
+    if (!d->started)
+        return;
+    pthread_join(d->thread, NULL);
+    d->started = 0;
+}
+
+void fp_decoder_free(FPDecoder **pd)
+{
+    FPDecoder *d = *pd;
+
+    if (!d)
+        return;
+    fp_decoder_join(d);
+    avcodec_free_context(&d->avctx);
+    av_freep(pd);
+}
+
+void fp_decoder_stats(FPDecoder *d, FPDecoderStats *stats)
+{
+    stats->frames = atomic_load(&d->frames);
+    stats->errors = atomic_load(&d->errors);
+    stats->fatal_error = atomic_load(&d->fatal_error);
+}

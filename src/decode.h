@@ -1,0 +1,53 @@
+/*
+ * Internal: the decoder thread. It takes packets from a packet queue, runs
+ * avcodec_send_packet() / avcodec_receive_frame(), and moves each decoded
+ * frame into a frame queue, stamped with the serial of the packets it came
+ * from.
+ */
+#ifndef FRAMEPIPE_SRC_DECODE_H
+#define FRAMEPIPE_SRC_DECODE_H
+
+#include <stdint.h>
+
+#include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
+
+#include "framepipe/frame_queue.h"
+#include "framepipe/packet_queue.h"
+
+typedef struct FPDecoder FPDecoder;
+
+/**
+ * Make a decoder for st (borrowed; read only here) with frame and slice
+ * threads chosen automatically.
+ *
+ * @return 0; AVERROR_DECODER_NOT_FOUND when libavcodec has no decoder for the
+ *         codec; any error of avcodec_open2().
+ */
+int fp_decoder_open(FPDecoder **d, const AVStream *st);
+
+/** Name of the codec, for messages. */
+const char *fp_decoder_codec_name(const FPDecoder *d);
+
+/**
+ * Start the decoder thread. Both queues are borrowed and must outlive it.
+ * The thread ends when either queue is aborted.
+ */
+int fp_decoder_start(FPDecoder *d, FPPacketQueue *in, FPFrameQueue *out);
+
+/** Wait for the thread to end; abort both queues first. */
+void fp_decoder_join(FPDecoder *d);
+
+/** Join the thread if it runs (abort both queues first) and free everything. d is set to NULL. */
+void fp_decoder_free(FPDecoder **d);
+
+typedef struct FPDecoderStats {
+    int64_t frames;        /**< frames received from the decoder */
+    int64_t errors;        /**< packets or frames the decoder rejected */
+    int fatal_error;       /**< 0, or the error that stopped the thread early */
+} FPDecoderStats;
+
+/** Any thread. fatal_error is final only after the thread was joined. */
+void fp_decoder_stats(FPDecoder *d, FPDecoderStats *stats);
+
+#endif /* FRAMEPIPE_SRC_DECODE_H */

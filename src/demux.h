@@ -1,0 +1,52 @@
+/*
+ * Internal: the reader thread. It owns the AVFormatContext, calls
+ * av_read_frame() into one reusable AVPacket and moves each packet of the
+ * chosen video stream into the video packet queue.
+ */
+#ifndef FRAMEPIPE_SRC_DEMUX_H
+#define FRAMEPIPE_SRC_DEMUX_H
+
+#include <libavformat/avformat.h>
+
+#include "framepipe/packet_queue.h"
+
+typedef struct FPDemux FPDemux;
+
+/**
+ * Open path, read the stream parameters and pick the best video stream.
+ * Runs on the caller's thread, so that a bad file fails before any thread
+ * starts.
+ *
+ * @return 0; AVERROR_STREAM_NOT_FOUND when there is no video stream; any
+ *         error of avformat_open_input() or avformat_find_stream_info().
+ */
+int fp_demux_open(FPDemux **d, const char *path);
+
+/** The chosen video stream; owned by the demuxer, valid until fp_demux_free(). */
+AVStream *fp_demux_video_stream(FPDemux *d);
+
+/**
+ * Start the reader thread, which puts video packets into video_q (borrowed:
+ * it must outlive the thread) and an end-of-stream marker after the last one.
+ */
+int fp_demux_start(FPDemux *d, FPPacketQueue *video_q);
+
+/**
+ * Ask the reader thread to stop: interrupts a blocking read. The caller must
+ * also abort the packet queue, which wakes a blocked put. Any thread.
+ */
+void fp_demux_abort(FPDemux *d);
+
+/** The input; owned by the demuxer. Read only while the reader thread runs. */
+const AVFormatContext *fp_demux_format(FPDemux *d);
+
+/** Wait for the reader thread to end; call fp_demux_abort() and abort the queue first. */
+void fp_demux_join(FPDemux *d);
+
+/** Abort and join the reader thread if it runs, and close the input. d is set to NULL. */
+void fp_demux_free(FPDemux **d);
+
+/** Packets read from the video stream so far. */
+int64_t fp_demux_packets_read(FPDemux *d);
+
+#endif /* FRAMEPIPE_SRC_DEMUX_H */

@@ -1,0 +1,186 @@
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <SDL.h>
+#include <libavutil/log.h>
+
+#include "framepipe/player.h"
+
+enum { OPT_HEADLESS = 256, OPT_FRAMEMD5, OPT_STATS, OPT_NO_AUDIO, OPT_LOGLEVEL, OPT_REALTIME };
+
+static const struct option long_options[] = {
+    {"headless", no_argument, NULL, OPT_HEADLESS},
+    {"framemd5", no_argument, NULL, OPT_FRAMEMD5},
+    {"stats", no_argument, NULL, OPT_STATS},
+    {"no-audio", no_argument, NULL, OPT_NO_AUDIO},
+    {"loglevel", required_argument, NULL, OPT_LOGLEVEL},
+    {"realtime", no_argument, NULL, OPT_REALTIME},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
+};
+
+static void usage(FILE *out)
+{
+    fputs("usage: framepipe [options] FILE\n"
+          "\n"
+          "Plays a local video file: a reader thread, a decoder thread and an SDL render\n"
+          "thread joined by a packet queue and a frame queue.\n"
+          "\n"
+          "options:\n"
+          "  --headless        no window and no audio device; frames go to a null sink\n"
+          "                    as fast as they are decoded\n"
+          "  --realtime        with --headless, pace the sink at the frames' timestamps\n"
+          "  --framemd5        print one line per frame shown in FFmpeg's framemd5 format\n"
+          "  --stats           print one 'stats: key=value ...' line on stderr at exit\n"
+          "  -an, --no-audio   play no sound\n"
+          "  --loglevel LEVEL  quiet, panic, fatal, error, warning, info, verbose, debug,\n"
+          "                    trace, or a number (default: warning)\n"
+          "  -h, --help        show this help\n"
+          "  -V, --version     show the version\n"
+          "\n"
+          "keys:\n"
+          "  q, Esc            quit (closing the window quits too)\n"
+          "\n"
+          "exit status: 0 at the end of the file or on quit; 1 when the file cannot be\n"
+          "played; 2 for bad usage.\n",
+          out);
+}
+
+static int parse_loglevel(const char *arg, int *level)
+{
+    static const struct {
+        const char *name;
+        int level;
+    } levels[] = {
+        {"quiet", AV_LOG_QUIET},     {"panic", AV_LOG_PANIC}, {"fatal", AV_LOG_FATAL},
+        {"error", AV_LOG_ERROR},     {"warning", AV_LOG_WARNING}, {"info", AV_LOG_INFO},
+        {"verbose", AV_LOG_VERBOSE}, {"debug", AV_LOG_DEBUG}, {"trace", AV_LOG_TRACE},
+    };
+    char *end;
+    long value;
+
+    for (size_t i = 0; i < sizeof(levels) / sizeof(levels[0]); i++) {
+        if (!strcmp(arg, levels[i].name)) {
+            *level = levels[i].level;
+            return 0;
+        }
+    }
+    value = strtol(arg, &end, 10);
+    if (!*arg || *end)
+        return -1;
+    *level = (int)value;
+    return 0;
+}
+
+/* av_open_input on a directory succeeds on some systems and fails late on others: say it plainly. */
+static int check_path(const char *path)
+{
+    struct stat st;
+
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return AVERROR(EISDIR);
+    return 0;
+}
+
+static void print_stats(FPPlayer *p)
+{
+    FPPlayerStats s;
+
+    fp_player_stats(p, &s);
+    fprintf(stderr,
+            "stats: decoded=%lld displayed=%lld dropped=%lld stale=%lld decode_errors=%lld "
+            "pkt_queue_max_bytes=%zu pkt_queue_max=%d frame_queue_max=%d render=%s\n",
+            (long long)s.decoded, (long long)s.displayed, (long long)s.dropped,
+            (long long)s.stale, (long long)s.decode_errors, s.pkt_queue_max_bytes,
+            s.pkt_queue_max_count, s.frame_queue_max, s.render_driver);
+}
+
+int main(int argc, char **argv)
+{
+    FPPlayerOptions opts;
+    FPPlayer *player = NULL;
+    FPPlayerStats stats;
+    int want_stats = 0, loglevel = AV_LOG_WARNING, loglevel_given = 0;
+    const char *path;
+    char err[128];
+    int opt, ret;
+
+    fp_player_options_default(&opts);
+    /* ffplay's spelling of --no-audio; getopt would read it as -a -n. */
+    for (int i = 1; i < argc; i++)
+        if (!strcmp(argv[i], "-an"))
+            argv[i] = "--no-audio";
+    while ((opt = getopt_long(argc, argv, "hV", long_options, NULL)) != -1) {
+        switch (opt) {
+        case OPT_HEADLESS:
+            opts.headless = 1;
+            break;
+        case OPT_REALTIME:
+            opts.realtime = 1;
+            break;
+        case OPT_FRAMEMD5:
+            opts.framemd5 = stdout;
+            break;
+        case OPT_STATS:
+            want_stats = 1;
+            break;
+        case OPT_NO_AUDIO:
+            break; /* no audio is played yet */
+        case OPT_LOGLEVEL:
+            if (parse_loglevel(optarg, &loglevel) < 0) {
+                fprintf(stderr, "framepipe: unknown log level '%s'\n", optarg);
+                return 2;
+            }
+            loglevel_given = 1;
+            break;
+        case 'h':
+            usage(stdout);
+            return 0;
+        case 'V':
+            printf("framepipe " FP_VERSION "\n");
+            return 0;
+        default:
+            fprintf(stderr, "framepipe: try 'framepipe --help'\n");
+            return 2;
+        }
+    }
+    if (optind != argc - 1) {
+        fprintf(stderr, "framepipe: %s\n", optind < argc ? "one input file only" : "no input file");
+        fprintf(stderr, "framepipe: try 'framepipe --help'\n");
+        return 2;
+    }
+    path = argv[optind];
+
+    /*
+     * While the file is opened, libavformat's own complaints would come before
+     * ours and say the same thing less clearly; unless asked for, keep them quiet.
+     */
+    av_log_set_level(loglevel_given ? loglevel : AV_LOG_FATAL);
+    ret = check_path(path);
+    if (ret >= 0)
+        ret = fp_player_open(&player, path, &opts);
+    av_log_set_level(loglevel);
+    if (ret >= 0)
+        ret = fp_player_run(player);
+    if (ret < 0)
+        fprintf(stderr, "framepipe: %s: %s\n", path, fp_strerror(ret, err, sizeof(err)));
+    if (player) {
+        fp_player_stats(player, &stats);
+        if (stats.decode_errors && ret >= 0)
+            fprintf(stderr, "framepipe: %s: warning: %lld packets could not be decoded\n", path,
+                    (long long)stats.decode_errors);
+        if (want_stats)
+            print_stats(player);
+    }
+    fp_player_close(&player);
+    SDL_Quit();
+    if (fflush(stdout) && ret >= 0) {
+        fprintf(stderr, "framepipe: cannot write the output\n");
+        return 1;
+    }
+    return ret < 0 ? 1 : 0;
+}

@@ -1,0 +1,362 @@
+#include <string.h>
+
+#include <SDL.h>
+#include <libavutil/error.h>
+#include <libavutil/log.h>
+#include <libavutil/mem.h>
+#include <libavutil/pixdesc.h>
+#include <libswscale/swscale.h>
+
+#include "render_sdl.h"
+
+struct FPRender {
+    SDL_Window *window;
+    SDL_Renderer *renderer;
+    SDL_Texture *texture;
+    char driver[32];
+    /* What the texture was made for; a change of any of these makes a new one. */
+    int tex_width, tex_height;
+    Uint32 tex_format;
+    AVRational sar;
+    struct SwsContext *sws;
+    int has_picture;
+};
+
+#define GL_RENDERER_STRING 0x1F01
+
+static int sdl_error(const char *what)
+{
+    av_log(NULL, AV_LOG_ERROR, "%s: %s\n", what, SDL_GetError());
+    return AVERROR_EXTERNAL;
+}
+
+/*
+ * SDL happily picks its OpenGL renderer on a machine whose OpenGL is Mesa's
+ * software rasteriser; there every frame costs several times what the plain
+ * software renderer costs. Ask GL who is drawing.
+ */
+static int is_software_gl(SDL_Renderer *renderer)
+{
+    SDL_RendererInfo info;
+    const unsigned char *(*get_string)(unsigned int);
+    const char *name;
+
+    if (SDL_GetRendererInfo(renderer, &info) || strncmp(info.name, "opengl", 6))
+        return 0;
+    get_string = (const unsigned char *(*)(unsigned int))SDL_GL_GetProcAddress("glGetString");
+    if (!get_string)
+        return 0;
+    name = (const char *)get_string(GL_RENDERER_STRING);
+    return name && (strstr(name, "llvmpipe") || strstr(name, "softpipe") ||
+                    strstr(name, "Software") || strstr(name, "SWR"));
+}
+
+static void display_size(const FPRenderOptions *o, int *width, int *height)
+{
+    *width = o->width;
+    *height = o->height;
+    if (o->sar.num > 0 && o->sar.den > 0)
+        *width = (int)av_rescale(o->width, o->sar.num, o->sar.den);
+    if (*width < 1)
+        *width = 1;
+}
+
+static void fit_to_screen(int *width, int *height)
+{
+    SDL_Rect bounds;
+
+    if (SDL_GetDisplayUsableBounds(0, &bounds) || bounds.w <= 0 || bounds.h <= 0)
+        return;
+    if (*width > bounds.w) {
+        *height = (int)av_rescale(*height, bounds.w, *width);
+        *width = bounds.w;
+    }
+    if (*height > bounds.h) {
+        *width = (int)av_rescale(*width, bounds.h, *height);
+        *height = bounds.h;
+    }
+}
+
+static int create_window(FPRender *r, const FPRenderOptions *o, int width, int height)
+{
+    r->window = SDL_CreateWindow(o->title ? o->title : "framepipe", SDL_WINDOWPOS_UNDEFINED,
+                                 SDL_WINDOWPOS_UNDEFINED, width, height, SDL_WINDOW_RESIZABLE);
+    return r->window ? 0 : sdl_error("SDL_CreateWindow");
+}
+
+static int choose_renderer(FPRender *r, const FPRenderOptions *o, int width, int height)
+{
+    SDL_RendererInfo info;
+    int ret;
+
+    if (!SDL_GetHint(SDL_HINT_RENDER_DRIVER)) {
+        r->renderer = SDL_CreateRenderer(r->window, -1, SDL_RENDERER_ACCELERATED);
+        if (r->renderer && is_software_gl(r->renderer)) {
+            /* The window now carries an OpenGL context; start again from a plain one. */
+            SDL_DestroyRenderer(r->renderer);
+            r->renderer = NULL;
+            SDL_DestroyWindow(r->window);
+            r->window = NULL;
+            ret = create_window(r, o, width, height);
+            if (ret < 0)
+                return ret;
+        }
+    }
+    if (!r->renderer) {
+        /* Without this the software renderer presents through OpenGL too; with it, through XShm. */
+        SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
+        r->renderer = SDL_CreateRenderer(r->window, -1, 0);
+    }
+    if (!r->renderer)
+        return sdl_error("SDL_CreateRenderer");
+    if (!SDL_GetRendererInfo(r->renderer, &info))
+        snprintf(r->driver, sizeof(r->driver), "%s", info.name);
+    return 0;
+}
+
+int fp_render_open(FPRender **out, const FPRenderOptions *o)
+{
+    FPRender *r;
+    int width, height, ret;
+
+    *out = NULL;
+    r = av_mallocz(sizeof(*r));
+    if (!r)
+        return AVERROR(ENOMEM);
+    if (SDL_InitSubSystem(SDL_INIT_VIDEO)) {
+        av_free(r);
+        return sdl_error("SDL_Init");
+    }
+    SDL_SetHint(SDL_HINT_RENDER_SCALE_QUALITY, "linear");
+    r->sar = o->sar;
+    display_size(o, &width, &height);
+    fit_to_screen(&width, &height);
+    ret = create_window(r, o, width, height);
+    if (ret >= 0)
+        ret = choose_renderer(r, o, width, height);
+    if (ret < 0) {
+        fp_render_close(&r);
+        return ret;
+    }
+    av_log(NULL, AV_LOG_VERBOSE, "render: SDL renderer %s, window %dx%d\n", r->driver, width,
+           height);
+    *out = r;
+    return 0;
+}
+
+const char *fp_render_driver(const FPRender *r)
+{
+    return r->driver;
+}
+
+static Uint32 texture_format_for(const AVFrame *f)
+{
+    /* Negative line sizes (bottom-up pictures) are left to libswscale. */
+    for (int i = 0; i < 3 && f->data[i]; i++)
+        if (f->linesize[i] < 0)
+            return SDL_PIXELFORMAT_ARGB8888;
+    switch (f->format) {
+    case AV_PIX_FMT_YUV420P:
+    case AV_PIX_FMT_YUVJ420P:
+        return SDL_PIXELFORMAT_IYUV;
+    case AV_PIX_FMT_NV12:
+        return SDL_PIXELFORMAT_NV12;
+    default:
+        return SDL_PIXELFORMAT_ARGB8888;
+    }
+}
+
+static int ensure_texture(FPRender *r, Uint32 format, int width, int height)
+{
+    if (r->texture && r->tex_format == format && r->tex_width == width &&
+        r->tex_height == height)
+        return 0;
+    if (r->texture)
+        SDL_DestroyTexture(r->texture);
+    r->texture =
+        SDL_CreateTexture(r->renderer, format, SDL_TEXTUREACCESS_STREAMING, width, height);
+    if (!r->texture)
+        return sdl_error("SDL_CreateTexture");
+    r->tex_format = format;
+    r->tex_width = width;
+    r->tex_height = height;
+    return 0;
+}
+
+/* Converts any format libswscale reads into the ARGB8888 texture, in place in its memory. */
+static int upload_converted(FPRender *r, const AVFrame *f)
+{
+    void *pixels;
+    int pitch;
+    uint8_t *dst[4] = {NULL};
+    int dst_linesize[4] = {0};
+
+    r->sws = sws_getCachedContext(r->sws, f->width, f->height, f->format, f->width, f->height,
+                                  AV_PIX_FMT_BGRA, SWS_BICUBIC, NULL, NULL, NULL);
+    if (!r->sws) {
+        av_log(NULL, AV_LOG_ERROR, "cannot convert %s for display\n",
+               av_get_pix_fmt_name(f->format));
+        return AVERROR(ENOSYS);
+    }
+    if (SDL_LockTexture(r->texture, NULL, &pixels, &pitch))
+        return sdl_error("SDL_LockTexture");
+    dst[0] = pixels;
+    dst_linesize[0] = pitch;
+    sws_scale(r->sws, (const uint8_t *const *)f->data, f->linesize, 0, f->height, dst,
+              dst_linesize);
+    SDL_UnlockTexture(r->texture);
+    return 0;
+}
+
+static int upload(FPRender *r, const AVFrame *f)
+{
+    Uint32 format = texture_format_for(f);
+    int ret = ensure_texture(r, format, f->width, f->height);
+
+    if (ret < 0)
+        return ret;
+    switch (format) {
+    case SDL_PIXELFORMAT_IYUV:
+        ret = SDL_UpdateYUVTexture(r->texture, NULL, f->data[0], f->linesize[0], f->data[1],
+                                   f->linesize[1], f->data[2], f->linesize[2]);
+        break;
+    case SDL_PIXELFORMAT_NV12:
+        ret = SDL_UpdateNVTexture(r->texture, NULL, f->data[0], f->linesize[0], f->data[1],
+                                  f->linesize[1]);
+        break;
+    default:
+        return upload_converted(r, f);
+    }
+    return ret ? sdl_error("SDL_UpdateTexture") : 0;
+}
+
+/* The largest rectangle of the picture's display aspect ratio centred in the output. */
+static void letterbox(FPRender *r, SDL_Rect *rect)
+{
+    int out_w, out_h;
+    int64_t pic_w = r->tex_width, pic_h = r->tex_height;
+
+    SDL_GetRendererOutputSize(r->renderer, &out_w, &out_h);
+    if (r->sar.num > 0 && r->sar.den > 0) {
+        pic_w *= r->sar.num;
+        pic_h *= r->sar.den;
+    }
+    rect->w = out_w;
+    rect->h = (int)av_rescale(out_w, pic_h, pic_w);
+    if (rect->h > out_h) {
+        rect->h = out_h;
+        rect->w = (int)av_rescale(out_h, pic_w, pic_h);
+    }
+    rect->x = (out_w - rect->w) / 2;
+    rect->y = (out_h - rect->h) / 2;
+}
+
+static int draw(FPRender *r)
+{
+    SDL_Rect rect;
+
+    SDL_SetRenderDrawColor(r->renderer, 0, 0, 0, 255);
+    if (SDL_RenderClear(r->renderer))
+        return sdl_error("SDL_RenderClear");
+    if (!r->has_picture)
+        return 0;
+    letterbox(r, &rect);
+    if (SDL_RenderCopy(r->renderer, r->texture, NULL, &rect))
+        return sdl_error("SDL_RenderCopy");
+    return 0;
+}
+
+int fp_render_show(FPRender *r, const AVFrame *frame)
+{
+    int ret;
+
+    r->sar = frame->sample_aspect_ratio;
+    ret = upload(r, frame);
+    if (ret < 0)
+        return ret;
+    r->has_picture = 1;
+    return fp_render_redraw(r);
+}
+
+int fp_render_redraw(FPRender *r)
+{
+    int ret = draw(r);
+
+    if (ret < 0)
+        return ret;
+    SDL_RenderPresent(r->renderer);
+    return 0;
+}
+
+static FPRenderEvent handle_event(FPRender *r, const SDL_Event *ev)
+{
+    switch (ev->type) {
+    case SDL_QUIT:
+        return FP_RENDER_EVENT_QUIT;
+    case SDL_KEYDOWN:
+        if (ev->key.keysym.sym == SDLK_q || ev->key.keysym.sym == SDLK_ESCAPE)
+            return FP_RENDER_EVENT_QUIT;
+        break;
+    case SDL_WINDOWEVENT:
+        if (ev->window.event == SDL_WINDOWEVENT_EXPOSED ||
+            ev->window.event == SDL_WINDOWEVENT_SIZE_CHANGED)
+            fp_render_redraw(r);
+        break;
+    }
+    return FP_RENDER_EVENT_NONE;
+}
+
+FPRenderEvent fp_render_poll(FPRender *r, int timeout_ms)
+{
+    SDL_Event ev;
+    FPRenderEvent ret;
+
+    if (timeout_ms > 0 && SDL_WaitEventTimeout(&ev, timeout_ms)) {
+        ret = handle_event(r, &ev);
+        if (ret != FP_RENDER_EVENT_NONE)
+            return ret;
+    }
+    while (SDL_PollEvent(&ev)) {
+        ret = handle_event(r, &ev);
+        if (ret != FP_RENDER_EVENT_NONE)
+            return ret;
+    }
+    return FP_RENDER_EVENT_NONE;
+}
+
+int fp_render_read_pixels(FPRender *r, uint8_t **rgb, int *width, int *height)
+{
+    int ret;
+
+    *rgb = NULL;
+    if (SDL_GetRendererOutputSize(r->renderer, width, height))
+        return sdl_error("SDL_GetRendererOutputSize");
+    ret = draw(r);
+    if (ret < 0)
+        return ret;
+    *rgb = av_malloc((size_t)*width * *height * 3);
+    if (!*rgb)
+        return AVERROR(ENOMEM);
+    if (SDL_RenderReadPixels(r->renderer, NULL, SDL_PIXELFORMAT_RGB24, *rgb, *width * 3)) {
+        av_freep(rgb);
+        return sdl_error("SDL_RenderReadPixels");
+    }
+    return 0;
+}
+
+void fp_render_close(FPRender **pr)
+{
+    FPRender *r = *pr;
+
+    if (!r)
+        return;
+    sws_freeContext(r->sws);
+    if (r->texture)
+        SDL_DestroyTexture(r->texture);
+    if (r->renderer)
+        SDL_DestroyRenderer(r->renderer);
+    if (r->window)
+        SDL_DestroyWindow(r->window);
+    SDL_QuitSubSystem(SDL_INIT_VIDEO);
+    av_freep(pr);
+}

@@ -1,0 +1,74 @@
+/*
+ * Internal: the SDL window. Everything here must run on the thread that
+ * called fp_render_open(), which framepipe makes the process's main thread:
+ * SDL2 wants its video and render calls on the thread that initialised video.
+ *
+ * The renderer only reads frames: it uploads the pixels into a texture and
+ * keeps no reference, so the caller keeps ownership of every frame it shows.
+ */
+#ifndef FRAMEPIPE_SRC_RENDER_SDL_H
+#define FRAMEPIPE_SRC_RENDER_SDL_H
+
+#include <stdint.h>
+
+#include <libavutil/frame.h>
+#include <libavutil/rational.h>
+
+typedef struct FPRender FPRender;
+
+typedef enum FPRenderEvent {
+    FP_RENDER_EVENT_NONE,
+    FP_RENDER_EVENT_QUIT, /* window closed, q or Esc */
+} FPRenderEvent;
+
+typedef struct FPRenderOptions {
+    const char *title;
+    int width, height;  /* the coded picture size of the first frame */
+    AVRational sar;     /* its sample aspect ratio; 0/1 when unknown */
+} FPRenderOptions;
+
+/**
+ * Initialise SDL video, open the window at the picture's display size (shrunk
+ * to fit the screen) and choose a renderer: an accelerated one when SDL has a
+ * real GPU behind it, otherwise SDL's software renderer writing to an X
+ * shared-memory image, which costs a third of Mesa's software OpenGL.
+ * SDL_RENDER_DRIVER overrides the choice.
+ *
+ * @return 0; AVERROR_EXTERNAL when SDL fails (the reason is logged).
+ */
+int fp_render_open(FPRender **r, const FPRenderOptions *opts);
+
+/**
+ * Upload frame (read only, not referenced after the call) and present it
+ * letterboxed to its display aspect ratio. YUV420P and NV12 go to SDL
+ * directly; every other format is converted with libswscale.
+ *
+ * @return 0; AVERROR(ENOMEM); AVERROR_EXTERNAL when SDL fails.
+ */
+int fp_render_show(FPRender *r, const AVFrame *frame);
+
+/** Present the last uploaded picture again (after an expose or a resize). */
+int fp_render_redraw(FPRender *r);
+
+/**
+ * Handle window events for at most timeout_ms (0: only what is pending) and
+ * return the first one the player must act on.
+ */
+FPRenderEvent fp_render_poll(FPRender *r, int timeout_ms);
+
+/**
+ * Draw the last uploaded picture and read the output back as packed RGB24.
+ *
+ * @param rgb     Receives an av_malloc()ed buffer the caller must av_free().
+ * @param width   Receives the output width; height likewise; stride is width * 3.
+ * @return 0; AVERROR(ENOMEM); AVERROR_EXTERNAL.
+ */
+int fp_render_read_pixels(FPRender *r, uint8_t **rgb, int *width, int *height);
+
+/** Name of the SDL renderer in use, e.g. "software" or "opengl". */
+const char *fp_render_driver(const FPRender *r);
+
+/** Close the window and shut SDL video down. r is set to NULL; NULL is accepted. */
+void fp_render_close(FPRender **r);
+
+#endif /* FRAMEPIPE_SRC_RENDER_SDL_H */
