@@ -87,9 +87,10 @@ static int create_window(FPRender *r, const FPRenderOptions *o, int width, int h
 static int choose_renderer(FPRender *r, const FPRenderOptions *o, int width, int height)
 {
     SDL_RendererInfo info;
+    int user_choice = SDL_GetHint(SDL_HINT_RENDER_DRIVER) != NULL;
     int ret;
 
-    if (!SDL_GetHint(SDL_HINT_RENDER_DRIVER)) {
+    if (!user_choice) {
         r->renderer = SDL_CreateRenderer(r->window, -1, SDL_RENDERER_ACCELERATED);
         if (r->renderer && is_software_gl(r->renderer)) {
             /* The window now carries an OpenGL context; start again from a plain one. */
@@ -105,7 +106,7 @@ static int choose_renderer(FPRender *r, const FPRenderOptions *o, int width, int
     if (!r->renderer) {
         /* Without this the software renderer presents through OpenGL too; with it, through XShm. */
         SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
-        r->renderer = SDL_CreateRenderer(r->window, -1, 0);
+        r->renderer = SDL_CreateRenderer(r->window, -1, user_choice ? 0 : SDL_RENDERER_SOFTWARE);
     }
     if (!r->renderer)
         return sdl_error("SDL_CreateRenderer");
