@@ -1,4 +1,5 @@
 #include <math.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #include <libavformat/avformat.h>
@@ -30,6 +31,7 @@ struct FPPlayer {
     FPFrameMD5 *framemd5;  /* NULL unless --framemd5 */
     AVStream *video_st;    /* owned by the demuxer */
     int threads_started;
+    atomic_int quit;       /* set by fp_player_request_quit() from any thread */
 
     /* Render-thread state. */
     AVFrame *shown;        /* the frame on screen, owned here until the next one replaces it */
@@ -131,14 +133,26 @@ static int start_threads(FPPlayer *p)
     return ret;
 }
 
+/* Wakes every thread that waits, wherever it waits; safe from any thread and more than once. */
+static void abort_all(FPPlayer *p)
+{
+    fp_demux_abort(p->demux);
+    fp_packet_queue_abort(p->video_pq);
+    fp_frame_queue_abort(p->video_fq);
+}
+
+void fp_player_request_quit(FPPlayer *p)
+{
+    atomic_store(&p->quit, 1);
+    abort_all(p);
+}
+
 /* The one place that stops the pipeline: wake every waiter, then join in start order. */
 static void stop_threads(FPPlayer *p)
 {
     if (!p->threads_started)
         return;
-    fp_demux_abort(p->demux);
-    fp_packet_queue_abort(p->video_pq);
-    fp_frame_queue_abort(p->video_fq);
+    abort_all(p);
     fp_demux_join(p->demux);
     fp_decoder_join(p->decoder);
     p->threads_started = 0;
@@ -241,6 +255,8 @@ static int render_loop(FPPlayer *p)
     for (;;) {
         double wait = 0;
 
+        if (atomic_load(&p->quit))
+            return 0;
         if (p->render && fp_render_poll(p->render, 0) == FP_RENDER_EVENT_QUIT)
             return 0;
         if (!have_pending) {
@@ -249,6 +265,8 @@ static int render_loop(FPPlayer *p)
                 continue;
             if (ret == AVERROR_EOF)
                 return p->displayed ? 0 : FP_ERROR_NO_FRAMES;
+            if (ret == AVERROR_EXIT && atomic_load(&p->quit))
+                return 0;
             if (ret < 0)
                 return ret;
             have_pending = 1;

@@ -71,6 +71,13 @@ int fp_player_open(FPPlayer **p, const char *path, const FPPlayerOptions *o);
  */
 int fp_player_run(FPPlayer *p);
 
+/**
+ * Ask a running fp_player_run() to stop, from any thread: it wakes every
+ * waiting thread, and fp_player_run() returns 0 soon after. Calling it before
+ * fp_player_run() makes that return at once. Thread-safe; does not block.
+ */
+void fp_player_request_quit(FPPlayer *p);
+
 /** A consistent snapshot; any time after fp_player_open(). */
 void fp_player_stats(FPPlayer *p, FPPlayerStats *stats);
 

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Usage: check_bad_input.sh FRAMEPIPE ASSETS_DIR
+# Every kind of bad input ends at once with the promised exit status: 1 and exactly one line
+# 'framepipe: PATH: reason' for files that cannot be played, 0 with the decodable part played
+# for damaged ones, 2 for bad usage. Never a crash, a hang or a sanitizer report.
+set -uo pipefail
+player=$1 assets=$2
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+
+# expect STATUS NAME ARGS...: runs the player headless with a time limit.
+expect() {
+    local want=$1 name=$2
+    shift 2
+    timeout 30 "$player" --headless --stats "$@" >"$dir/out" 2>"$dir/err"
+    local got=$?
+    if [ "$got" -eq 124 ]; then
+        fail "$name: hung"
+    elif [ "$got" -ne "$want" ]; then
+        fail "$name: exit $got, expected $want"; sed 's/^/    /' "$dir/err" | head -5
+    else
+        echo "ok   $name: exit $got: $(grep -v '^stats:' "$dir/err" | tail -1)"
+    fi
+}
+
+# expect_open_error NAME PATH: exit 1 with the single error line and nothing else.
+expect_open_error() {
+    local name=$1 path=$2
+    expect 1 "$name" "$path"
+    local lines
+    lines=$(wc -l <"$dir/err")
+    # --stats adds its line only when a player was opened; an open failure prints just the error.
+    if [ "$lines" -ne 1 ] || ! grep -q "^framepipe: $path: " "$dir/err"; then
+        fail "$name: expected one line 'framepipe: $path: reason', got:"; sed 's/^/    /' "$dir/err"
+    fi
+}
+
+# expect_partial NAME PATH: exit 0 having shown at least one frame.
+expect_partial() {
+    expect 0 "$1" "$2"
+    grep -Eq '^stats: .*displayed=[1-9]' "$dir/err" || fail "$1: no frame was shown"
+}
+
+perl -e 'srand(7); print map { chr(int(rand(256))) } 1 .. 200000' >"$dir/noise"
+: >"$dir/empty.mp4"
+printf 'This is a text file, not a video.\n' >"$dir/text.mp4"
+mkdir "$dir/folder.mp4"
+ts="$assets/mpeg2_mp2_framenum_320x240_25fps.ts"
+webm="$assets/vp9_opus_320x240_30fps.webm"
+head -c $(($(stat -c %s "$ts") / 2)) "$ts" >"$dir/truncated.ts"
+head -c $(($(stat -c %s "$webm") / 2)) "$webm" >"$dir/truncated.webm"
+# Flip bytes all over the second half of the TS: packets survive, their payloads do not.
+perl -e 'local $/; my $d = <STDIN>; srand(3);
+         for (1 .. 400) { my $p = int(length($d) / 2 + rand(length($d) / 2)); substr($d, $p, 1) = chr(int(rand(256))); }
+         print $d' <"$ts" >"$dir/corrupt.ts"
+
+expect_open_error "missing file" "$dir/missing.mp4"
+expect_open_error "directory" "$dir/folder.mp4"
+expect_open_error "empty file" "$dir/empty.mp4"
+expect_open_error "random bytes" "$dir/noise"
+expect_open_error "text named .mp4" "$dir/text.mp4"
+expect_partial "truncated MPEG-TS" "$dir/truncated.ts"
+expect_partial "truncated WebM" "$dir/truncated.webm"
+expect_partial "corrupted bitstream" "$dir/corrupt.ts"
+
+# Bad usage: exit 2, no file is opened.
+for args in "" "--bogus $ts" "--loglevel nonsense $ts" "$ts $ts"; do
+    # shellcheck disable=SC2086
+    timeout 10 "$player" $args >/dev/null 2>"$dir/err"
+    got=$?
+    [ "$got" -eq 2 ] && echo "ok   usage '$args': exit 2" || fail "usage '$args': exit $got, expected 2"
+done
+timeout 10 "$player" --help | grep -q '^usage: framepipe' || fail "--help"
+timeout 10 "$player" --version | grep -q '^framepipe [0-9]' || fail "--version"
+
+[ "$failures" -eq 0 ] && echo "all bad-input cases passed" && exit 0
+echo "$failures bad-input case(s) failed"
+exit 1

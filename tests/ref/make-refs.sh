@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Write decoder reference checksums for every media file in assets/:
+#
+#   tests/ref/<file>.framemd5  per-frame MD5 of the first video stream, decoded
+#                              frames in native pixel format, no scaling, no
+#                              frame-rate conversion (ffmpeg's framemd5 muxer).
+#   tests/ref/<file>.audiomd5  one line: MD5 of the first audio stream decoded to
+#                              interleaved s16le at its native rate/channel count.
+#                              Only written for files that have an audio stream.
+#
+# Usage: tests/ref/make-refs.sh       (any working directory)
+set -euo pipefail
+
+REF_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ASSETS_DIR="$(cd "$REF_DIR/../../assets" && pwd)"
+FFMPEG="${FFMPEG:-ffmpeg}"
+FFPROBE="${FFPROBE:-ffprobe}"
+
+die() { printf 'make-refs.sh: %s\n' "$*" >&2; exit 1; }
+command -v "$FFMPEG" >/dev/null 2>&1 || die "ffmpeg not found (set FFMPEG=...)"
+command -v "$FFPROBE" >/dev/null 2>&1 || die "ffprobe not found (set FFPROBE=...)"
+
+tmp=""
+trap '[[ -z "$tmp" ]] || rm -f "$tmp"' EXIT
+
+shopt -s nullglob
+count=0
+for F in "$ASSETS_DIR"/*; do
+    name="$(basename "$F")"
+    [[ -f "$F" ]] || continue
+    case "$name" in
+        .* | *.sh | *.md | *.txt) continue ;;
+    esac
+
+    printf '  %s\n' "$name"
+    out="$REF_DIR/$name.framemd5"
+    tmp="$out.tmp"
+    "$FFMPEG" -nostdin -hide_banner -loglevel error -noautorotate -i "$F" \
+        -map 0:v:0 -fps_mode passthrough -autoscale 0 -f framemd5 - > "$out.tmp"
+    mv -f "$out.tmp" "$out"
+
+    out="$REF_DIR/$name.audiomd5"
+    has_audio="$("$FFPROBE" -v error -select_streams a:0 \
+        -show_entries stream=index -of csv=p=0 "$F")"
+    if [[ -n "$has_audio" ]]; then
+        # pipefail (inherited by the command substitution) makes a decode error fatal.
+        sum="$("$FFMPEG" -nostdin -loglevel error -i "$F" -map 0:a:0 -f s16le - \
+            | md5sum | cut -d' ' -f1)"
+        [[ "$sum" =~ ^[0-9a-f]{32}$ ]] || die "bad audio checksum for $name"
+        tmp="$out.tmp"
+        printf '%s\n' "$sum" > "$out.tmp"
+        mv -f "$out.tmp" "$out"
+    else
+        rm -f "$out"
+    fi
+    count=$((count + 1))
+done
+
+[[ $count -gt 0 ]] || die "no media files found in $ASSETS_DIR"
+echo "Wrote references for $count file(s) in $REF_DIR"

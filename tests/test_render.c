@@ -1,0 +1,169 @@
+/*
+ * Drives the real SDL render path (fp_render_show) under whatever
+ * SDL_VIDEODRIVER the test sets (offscreen in CTest), reads the pixels back
+ * and compares them with the decoded frame converted to RGB by libswscale.
+ *
+ * SDL converts YUV with BT.601 limited range at these sizes, and so does
+ * libswscale by default; what differs is rounding and chroma upsampling, which
+ * moves edge pixels a lot and flat areas by a level or two. So the test
+ * bounds the median and the 90th percentile of the per-pixel worst-channel
+ * error. Swapping the chroma planes or dropping a row makes both explode
+ * (test_detects_wrong_picture proves the comparison can fail).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <SDL.h>
+#include <libavutil/frame.h>
+#include <libavutil/mem.h>
+#include <libswscale/swscale.h>
+
+#include "check.h"
+#include "render_sdl.h"
+#include "testutil.h"
+
+static const char *assets;
+
+static uint8_t *reference_rgb(const AVFrame *f)
+{
+    struct SwsContext *sws =
+        sws_getContext(f->width, f->height, f->format, f->width, f->height, AV_PIX_FMT_RGB24,
+                       SWS_BICUBIC | SWS_FULL_CHR_H_INT | SWS_ACCURATE_RND, NULL, NULL, NULL);
+    uint8_t *rgb = av_malloc((size_t)f->width * f->height * 3);
+    uint8_t *dst[4] = {rgb};
+    int stride[4] = {f->width * 3};
+
+    sws_scale(sws, (const uint8_t *const *)f->data, f->linesize, 0, f->height, dst, stride);
+    sws_freeContext(sws);
+    return rgb;
+}
+
+static int compare_u8(const void *a, const void *b)
+{
+    return *(const uint8_t *)a - *(const uint8_t *)b;
+}
+
+/* Median and 90th percentile of the worst-channel difference over all pixels. */
+static void rgb_error(const uint8_t *a, const uint8_t *b, int pixels, int *median, int *p90)
+{
+    uint8_t *worst = malloc(pixels);
+
+    for (int i = 0; i < pixels; i++) {
+        int m = 0;
+        for (int c = 0; c < 3; c++) {
+            int d = abs(a[3 * i + c] - b[3 * i + c]);
+            m = d > m ? d : m;
+        }
+        worst[i] = (uint8_t)m;
+    }
+    qsort(worst, pixels, 1, compare_u8);
+    *median = worst[pixels / 2];
+    *p90 = worst[pixels * 9 / 10];
+    free(worst);
+}
+
+/* Shows the first frame of name and returns the read-back error against the reference. */
+static int show_and_measure(const char *name, void (*damage)(AVFrame *), int *median, int *p90)
+{
+    char path[4096];
+    AVFrame *frame = av_frame_alloc();
+    FPRender *r = NULL;
+    uint8_t *shown = NULL, *ref = NULL;
+    int w = 0, h = 0, ret;
+
+    snprintf(path, sizeof(path), "%s/%s", assets, name);
+    ret = test_decode_first_frame(path, frame);
+    CHECK_EQ_INT(ret, 0);
+    if (ret < 0)
+        goto end;
+    FPRenderOptions ro = {.title = name, .width = frame->width, .height = frame->height,
+                          .sar = frame->sample_aspect_ratio};
+    ret = fp_render_open(&r, &ro);
+    CHECK_EQ_INT(ret, 0);
+    if (ret < 0)
+        goto end;
+    ref = reference_rgb(frame);
+    if (damage)
+        damage(frame);
+    CHECK_EQ_INT(fp_render_show(r, frame), 0);
+    CHECK_EQ_INT(fp_render_read_pixels(r, &shown, &w, &h), 0);
+    /* The window opened at the picture's size, so the picture fills it without scaling. */
+    CHECK_EQ_INT(w, frame->width);
+    CHECK_EQ_INT(h, frame->height);
+    if (!shown || w != frame->width || h != frame->height) {
+        ret = -1;
+        goto end;
+    }
+    rgb_error(shown, ref, w * h, median, p90);
+    printf("  %s %s via %s: median %d, p90 %d\n", name, damage ? "(damaged)" : "",
+           fp_render_driver(r), *median, *p90);
+end:
+    av_free(shown);
+    av_free(ref);
+    fp_render_close(&r);
+    av_frame_free(&frame);
+    return ret;
+}
+
+static void check_asset(const char *name)
+{
+    int median = 255, p90 = 255;
+
+    if (show_and_measure(name, NULL, &median, &p90) < 0)
+        return;
+    CHECK(median <= 3);
+    CHECK(p90 <= 12);
+}
+
+static void test_yuv420p_direct(void)
+{
+    check_asset("h264_framenum_320x240_25fps.mp4");
+}
+
+static void test_odd_size(void)
+{
+    check_asset("vp9_odd_321x241_25fps.webm");
+}
+
+static void test_10bit_through_swscale(void)
+{
+    check_asset("hevc_main10_320x240_25fps.mp4");
+}
+
+static void test_rgb_still_through_swscale(void)
+{
+    check_asset("still_testsrc2_200x150.png");
+}
+
+static void swap_chroma(AVFrame *f)
+{
+    uint8_t *u = f->data[1];
+
+    f->data[1] = f->data[2];
+    f->data[2] = u;
+}
+
+static void test_detects_wrong_picture(void)
+{
+    int median = 0, p90 = 0;
+
+    if (show_and_measure("h264_framenum_320x240_25fps.mp4", swap_chroma, &median, &p90) < 0)
+        return;
+    CHECK(median > 3 || p90 > 12);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: test_render ASSETS_DIR\n");
+        return 2;
+    }
+    assets = argv[1];
+    RUN_TEST(test_yuv420p_direct);
+    RUN_TEST(test_odd_size);
+    RUN_TEST(test_10bit_through_swscale);
+    RUN_TEST(test_rgb_still_through_swscale);
+    RUN_TEST(test_detects_wrong_picture);
+    SDL_Quit();
+    return CHECK_EXIT();
+}
