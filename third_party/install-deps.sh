@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs what framepipe needs to build, test and benchmark, from the distribution's packages
+# (Debian 12 or Ubuntu 22.04 and later). Uses sudo only when not already root.
+set -euo pipefail
+
+packages=(
+    # build
+    build-essential cmake pkg-config
+    libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev libsdl2-dev
+    # tests: a second compiler and its sanitizer runtimes, valgrind, and a real X server
+    clang libclang-rt-dev valgrind xvfb perl
+    # assets, reference files and benchmarks are made with the ffmpeg CLI
+    ffmpeg
+)
+
+if [ "$(id -u)" -eq 0 ]; then
+    as_root=()
+elif command -v sudo >/dev/null 2>&1; then
+    as_root=(sudo)
+else
+    echo "install-deps: run as root, or install sudo" >&2
+    exit 1
+fi
+
+# Debian 12 names the clang runtime after its version; pick whichever this release has.
+if ! apt-cache show libclang-rt-dev >/dev/null 2>&1; then
+    "${as_root[@]}" apt-get update -q
+    updated=1
+    if ! apt-cache show libclang-rt-dev >/dev/null 2>&1; then
+        version=$(apt-cache depends clang 2>/dev/null | sed -n 's/.*Depends: clang-\([0-9]*\)$/\1/p' | head -1)
+        packages=("${packages[@]/libclang-rt-dev/libclang-rt-${version:-14}-dev}")
+    fi
+fi
+[ -n "${updated:-}" ] || "${as_root[@]}" apt-get update -q
+"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${packages[@]}"
