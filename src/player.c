@@ -274,9 +274,10 @@ static int render_loop(FPPlayer *p)
         int action = paced ? schedule(p, &wait) : 1;
         if (action == 0) {
             wait = FFMIN(wait, EVENT_SLICE_SECONDS);
-            if (p->render)
-                fp_render_poll(p->render, (int)ceil(wait * 1000));
-            else
+            if (p->render) {
+                if (fp_render_poll(p->render, (int)ceil(wait * 1000)) == FP_RENDER_EVENT_QUIT)
+                    return 0;
+            } else
                 av_usleep((unsigned)(wait * 1e6));
             continue;
         }
@@ -324,7 +325,8 @@ void fp_player_stats(FPPlayer *p, FPPlayerStats *s)
     s->pkt_queue_max_bytes = pq.max_bytes_seen;
     s->pkt_queue_max_count = pq.max_count_seen;
     s->frame_queue_max = fq.max_count_seen;
-    s->render_driver = p->render ? fp_render_driver(p->render) : "null";
+    av_strlcpy(s->render_driver, p->render ? fp_render_driver(p->render) : "null",
+               sizeof(s->render_driver));
 }
 
 void fp_player_close(FPPlayer **pp)

@@ -88,9 +88,12 @@ static int choose_renderer(FPRender *r, const FPRenderOptions *o, int width, int
 {
     SDL_RendererInfo info;
     int user_choice = SDL_GetHint(SDL_HINT_RENDER_DRIVER) != NULL;
+    const char *video = SDL_GetCurrentVideoDriver();
+    /* With no screen behind the window (tests, headless capture) a GPU renderer gains nothing. */
+    int screenless = video && (!strcmp(video, "offscreen") || !strcmp(video, "dummy"));
     int ret;
 
-    if (!user_choice) {
+    if (!user_choice && !screenless) {
         r->renderer = SDL_CreateRenderer(r->window, -1, SDL_RENDERER_ACCELERATED);
         if (r->renderer && is_software_gl(r->renderer)) {
             /* The window now carries an OpenGL context; start again from a plain one. */

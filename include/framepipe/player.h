@@ -43,7 +43,7 @@ typedef struct FPPlayerStats {
     size_t pkt_queue_max_bytes;  /**< the packet queue's high-water mark, in bytes */
     int pkt_queue_max_count;     /**< the packet queue's high-water mark, in packets */
     int frame_queue_max;         /**< the frame queue's high-water mark */
-    const char *render_driver;   /**< "null" when headless, else the SDL renderer's name */
+    char render_driver[32];      /**< "null" when headless, else the SDL renderer's name */
 } FPPlayerStats;
 
 /** Fill o with the defaults. */
