@@ -4,7 +4,10 @@
 #include <libavcodec/avcodec.h>
 #include <libavutil/error.h>
 
+#include "compat.h"
 #include "decode.h"
+
+#define MAX_SKIPPED_AFTER_SEEK 300
 
 struct FPDecoder {
     AVCodecContext *avctx;
@@ -77,12 +80,24 @@ static int decode_loop(FPDecoder *d, AVPacket *pkt, AVFrame *frame)
     int drained = 0; /* the decoder returned AVERROR_EOF: it needs a flush to take more */
     int pending = 0; /* pkt (or the end-of-stream marker) is taken but not yet sent */
     int pending_eof = 0;
+    int await_key = 0; /* after a seek: frames before the first keyframe are broken */
+    int skipped = 0;
     int ret;
 
     for (;;) {
         if (!drained) {
             ret = avcodec_receive_frame(d->avctx, frame);
             if (ret >= 0) {
+                /*
+                 * An open GOP puts frames that reference the previous GOP before the
+                 * keyframe a seek lands on; decoded without it they are garbage. The
+                 * bound keeps a stream that never flags a keyframe from going blank.
+                 */
+                if (await_key && !fp_frame_is_key(frame) && skipped++ < MAX_SKIPPED_AFTER_SEEK) {
+                    av_frame_unref(frame);
+                    continue;
+                }
+                await_key = 0;
                 atomic_fetch_add(&d->frames, 1);
                 ret = fp_frame_queue_put(d->out, frame, serial); /* on success frame is blank */
                 if (ret < 0) {
@@ -112,8 +127,11 @@ static int decode_loop(FPDecoder *d, AVPacket *pkt, AVFrame *frame)
                 return ret;
             pending_eof = ret == AVERROR_EOF;
             if (pkt_serial != serial) {
-                if (serial >= 0)
+                if (serial >= 0) {
                     avcodec_flush_buffers(d->avctx);
+                    await_key = 1;
+                    skipped = 0;
+                }
                 serial = pkt_serial;
                 drained = 0;
             } else if (drained) {

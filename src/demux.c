@@ -6,6 +6,8 @@
 
 #include "demux.h"
 
+#define PUT_SLICE_US 20000
+
 struct FPDemux {
     AVFormatContext *fmt;
     int video_index;
@@ -16,6 +18,13 @@ struct FPDemux {
     atomic_llong packets_read;
     pthread_mutex_t lock;
     pthread_cond_t wake; /* the reader idles on it after end of stream */
+
+    /* Seek requests, under lock. A newer request replaces one not yet started. */
+    int64_t seek_ts;      /* in the video stream's time base */
+    int seek_flags;
+    int64_t seek_requested; /* id of the newest request */
+    int64_t seek_done;      /* id of the newest request carried out */
+    int seek_serial;        /* the packet queue's serial after it, or a negative error */
 };
 
 static int interrupt_cb(void *opaque)
@@ -77,6 +86,16 @@ int64_t fp_demux_packets_read(FPDemux *d)
     return atomic_load(&d->packets_read);
 }
 
+static int seek_pending(FPDemux *d)
+{
+    int pending;
+
+    pthread_mutex_lock(&d->lock);
+    pending = d->seek_requested != d->seek_done;
+    pthread_mutex_unlock(&d->lock);
+    return pending;
+}
+
 /* Hands pkt's reference to the queue, or drops it; pkt is blank afterwards either way. */
 static int route_packet(FPDemux *d, AVPacket *pkt)
 {
@@ -99,37 +118,127 @@ static int route_packet(FPDemux *d, AVPacket *pkt)
         }
     }
     atomic_fetch_add(&d->packets_read, 1);
-    ret = fp_packet_queue_put(d->video_q, pkt); /* on success pkt is blank */
-    if (ret < 0)
-        av_packet_unref(pkt); /* on failure it is still ours */
+    for (;;) {
+        /* Wait for room in slices, so a seek request is not stuck behind a full queue. */
+        ret = fp_packet_queue_put_timed(d->video_q, pkt, PUT_SLICE_US); /* on success pkt is blank */
+        if (ret != AVERROR(EAGAIN))
+            break;
+        if (seek_pending(d)) {
+            ret = 0; /* read before the seek: it would be flushed anyway */
+            break;
+        }
+    }
+    if (ret < 0 || pkt->buf)
+        av_packet_unref(pkt); /* not taken by the queue: still ours */
     return ret;
+}
+
+/*
+ * Carries out the newest seek request, if there is one. The flush happens here,
+ * on the thread that puts, so no packet read before the seek can enter the
+ * queue after it with the new serial.
+ */
+static int handle_seek(FPDemux *d)
+{
+    int64_t id, ts;
+    int flags, ret, serial;
+
+    pthread_mutex_lock(&d->lock);
+    id = d->seek_requested;
+    ts = d->seek_ts;
+    flags = d->seek_flags;
+    pthread_mutex_unlock(&d->lock);
+    if (id == d->seek_done)
+        return 0;
+    if ((flags & FP_DEMUX_SEEK_START) && (d->fmt->iformat->flags & AVFMT_TS_DISCONT) &&
+        !(d->fmt->iformat->flags & AVFMT_NO_BYTE_SEEK)) {
+        /*
+         * MPEG-TS and -PS search timestamps through their clock references,
+         * which run ahead of the pictures: a timestamp seek to the first frame
+         * can land a GOP later. The start of the file is byte 0.
+         */
+        ret = avformat_seek_file(d->fmt, -1, INT64_MIN, 0, 0, AVSEEK_FLAG_BYTE);
+    } else {
+        /* At or before ts: the decoder then walks forward to the exact frame. */
+        ret = avformat_seek_file(d->fmt, d->video_index, INT64_MIN, ts, ts, 0);
+    }
+    if (ret < 0)
+        av_log(NULL, AV_LOG_WARNING, "seek failed: %s\n", av_err2str(ret));
+    else
+        av_log(NULL, AV_LOG_DEBUG, "reader: seek %lld to ts %lld\n", (long long)id, (long long)ts);
+    serial = ret < 0 ? ret : fp_packet_queue_flush(d->video_q);
+    pthread_mutex_lock(&d->lock);
+    d->seek_done = id;
+    d->seek_serial = serial;
+    pthread_mutex_unlock(&d->lock);
+    return ret < 0 ? 0 : 1;
 }
 
 static void *reader_thread(void *arg)
 {
     FPDemux *d = arg;
     AVPacket *pkt = av_packet_alloc();
-    int ret = pkt ? 0 : AVERROR(ENOMEM);
+    int eof = 0;
+    int ret = 0;
 
-    while (ret >= 0 && !atomic_load(&d->abort)) {
+    if (!pkt)
+        goto end;
+    while (!atomic_load(&d->abort)) {
+        if (handle_seek(d) > 0)
+            eof = 0;
+        if (eof) {
+            /* Nothing left to read: idle until a seek or the end. */
+            pthread_mutex_lock(&d->lock);
+            while (!atomic_load(&d->abort) && d->seek_requested == d->seek_done)
+                pthread_cond_wait(&d->wake, &d->lock);
+            pthread_mutex_unlock(&d->lock);
+            continue;
+        }
         ret = av_read_frame(d->fmt, pkt);
-        if (ret < 0)
+        if (ret >= 0) {
+            ret = route_packet(d, pkt);
+            if (ret == AVERROR_EXIT)
+                break;
+            continue;
+        }
+        if (atomic_load(&d->abort))
             break;
-        ret = route_packet(d, pkt);
+        if (ret != AVERROR_EOF)
+            av_log(NULL, AV_LOG_WARNING, "read error: %s; ending the stream here\n",
+                   av_err2str(ret));
+        /* Whatever stopped the reading, the decoder must still drain what it has. */
+        if (fp_packet_queue_put_eof(d->video_q) < 0)
+            break;
+        eof = 1;
     }
-    if (ret < 0 && ret != AVERROR_EOF && ret != AVERROR_EXIT && !atomic_load(&d->abort))
-        av_log(NULL, AV_LOG_WARNING, "read error: %s; ending the stream here\n", av_err2str(ret));
+end:
     av_packet_free(&pkt);
-    if (atomic_load(&d->abort))
-        return NULL;
-    /* Whatever stopped the reading, the decoder must still drain what it has. */
-    if (fp_packet_queue_put_eof(d->video_q) < 0)
-        return NULL;
-    pthread_mutex_lock(&d->lock);
-    while (!atomic_load(&d->abort))
-        pthread_cond_wait(&d->wake, &d->lock);
-    pthread_mutex_unlock(&d->lock);
     return NULL;
+}
+
+int64_t fp_demux_request_seek(FPDemux *d, int64_t ts, int flags)
+{
+    int64_t id;
+
+    pthread_mutex_lock(&d->lock);
+    d->seek_ts = ts;
+    d->seek_flags = flags;
+    id = ++d->seek_requested;
+    pthread_cond_broadcast(&d->wake);
+    pthread_mutex_unlock(&d->lock);
+    return id;
+}
+
+int fp_demux_seek_result(FPDemux *d, int64_t id, int *serial)
+{
+    int done;
+
+    pthread_mutex_lock(&d->lock);
+    done = d->seek_done >= id;
+    if (done)
+        *serial = d->seek_done == id ? d->seek_serial : AVERROR(EAGAIN);
+    pthread_mutex_unlock(&d->lock);
+    return done;
 }
 
 int fp_demux_start(FPDemux *d, FPPacketQueue *video_q)

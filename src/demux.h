@@ -12,6 +12,8 @@
 
 typedef struct FPDemux FPDemux;
 
+#define FP_DEMUX_SEEK_START 1
+
 /**
  * Open path, read the stream parameters and pick the best video stream.
  * Runs on the caller's thread, so that a bad file fails before any thread
@@ -45,6 +47,26 @@ void fp_demux_join(FPDemux *d);
 
 /** Abort and join the reader thread if it runs, and close the input. d is set to NULL. */
 void fp_demux_free(FPDemux **d);
+
+/**
+ * Ask the reader thread to seek: to the keyframe at or before ts (in the
+ * video stream's time base), flush the packet queue and read on from there.
+ * A request not yet started is replaced by a newer one, so repeated requests
+ * coalesce. Any thread; does not block.
+ *
+ * @param flags  0, or FP_DEMUX_SEEK_START when ts is the first frame's: then
+ *               formats whose timestamp search is unreliable seek to byte 0.
+ * @return the request's id, for fp_demux_seek_result().
+ */
+int64_t fp_demux_request_seek(FPDemux *d, int64_t ts, int flags);
+
+/**
+ * @return 0 while request id is pending; 1 once it, or a newer request, was
+ *         carried out. Then *serial is the packet serial that the seek
+ *         started, a negative AVERROR if it failed (nothing was flushed), or
+ *         AVERROR(EAGAIN) if a newer request replaced it.
+ */
+int fp_demux_seek_result(FPDemux *d, int64_t id, int *serial);
 
 /** Packets read from the video stream so far. */
 int64_t fp_demux_packets_read(FPDemux *d);

@@ -59,12 +59,12 @@ int fp_frame_queue_put(FPFrameQueue *q, AVFrame *frame, int serial)
 {
     if (!frame || !frame->buf[0])
         return AVERROR(EINVAL);
-    return fp_queue_put(Q(q), frame, serial < 0 ? 0 : serial);
+    return fp_queue_put(Q(q), frame, serial < 0 ? 0 : serial, -1);
 }
 
 int fp_frame_queue_put_eof(FPFrameQueue *q, int serial)
 {
-    return fp_queue_put(Q(q), NULL, serial < 0 ? 0 : serial);
+    return fp_queue_put(Q(q), NULL, serial < 0 ? 0 : serial, -1);
 }
 
 int fp_frame_queue_get(FPFrameQueue *q, AVFrame *frame, int *serial, int64_t timeout_us)

@@ -6,6 +6,7 @@
 #include <libavutil/md5.h>
 #include <libavutil/mem.h>
 
+#include "compat.h"
 #include "framemd5.h"
 
 struct FPFrameMD5 {
@@ -96,7 +97,7 @@ int fp_framemd5_write(FPFrameMD5 *h, const AVFrame *frame)
         write_header(h, frame);
     pts = pts == AV_NOPTS_VALUE ? h->frames - 1
                                 : av_rescale_q(pts - h->start, h->stream_tb, h->out_tb);
-    duration = av_rescale_q(frame->pkt_duration, h->stream_tb, h->out_tb);
+    duration = av_rescale_q(fp_frame_duration(frame), h->stream_tb, h->out_tb);
     if (duration <= 0)
         duration = 1;
     fprintf(h->out, "0, %10" PRId64 ", %10" PRId64 ", %8" PRId64 ", %8d, %s\n", pts, pts, duration,

@@ -9,7 +9,18 @@
 
 #include "framepipe/player.h"
 
-enum { OPT_HEADLESS = 256, OPT_FRAMEMD5, OPT_STATS, OPT_NO_AUDIO, OPT_LOGLEVEL, OPT_REALTIME };
+enum {
+    OPT_HEADLESS = 256,
+    OPT_FRAMEMD5,
+    OPT_STATS,
+    OPT_NO_AUDIO,
+    OPT_LOGLEVEL,
+    OPT_REALTIME,
+    OPT_PAUSED,
+    OPT_KEEP_OPEN,
+    OPT_STEP_HISTORY_MB,
+    OPT_SCRIPT,
+};
 
 static const struct option long_options[] = {
     {"headless", no_argument, NULL, OPT_HEADLESS},
@@ -18,6 +29,10 @@ static const struct option long_options[] = {
     {"no-audio", no_argument, NULL, OPT_NO_AUDIO},
     {"loglevel", required_argument, NULL, OPT_LOGLEVEL},
     {"realtime", no_argument, NULL, OPT_REALTIME},
+    {"paused", no_argument, NULL, OPT_PAUSED},
+    {"keep-open", no_argument, NULL, OPT_KEEP_OPEN},
+    {"step-history-mb", required_argument, NULL, OPT_STEP_HISTORY_MB},
+    {"script", required_argument, NULL, OPT_SCRIPT},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -34,6 +49,14 @@ static void usage(FILE *out)
           "  --headless        no window and no audio device; frames go to a null sink\n"
           "                    as fast as they are decoded\n"
           "  --realtime        with --headless, pace the sink at the frames' timestamps\n"
+          "  --paused          start paused on the first frame\n"
+          "  --keep-open       at the end, stay on the last frame, paused, instead of\n"
+          "                    exiting\n"
+          "  --step-history-mb N\n"
+          "                    memory for recently decoded frames, so that back-steps\n"
+          "                    need no decoding (default: 256)\n"
+          "  --script FILE     run commands from FILE ('-': standard input), one per line,\n"
+          "                    each to completion before the next (see below)\n"
           "  --framemd5        print one line per frame shown in FFmpeg's framemd5 format\n"
           "  --stats           print one 'stats: key=value ...' line on stderr at exit\n"
           "  -an, --no-audio   play no sound\n"
@@ -44,6 +67,25 @@ static void usage(FILE *out)
           "\n"
           "keys:\n"
           "  q, Esc            quit (closing the window quits too)\n"
+          "  Space, p          pause or play\n"
+          "  s, .              step one frame forward (pauses)\n"
+          "  ,                 step one frame back (pauses)\n"
+          "  Left, Right       seek 5 s back or forward, to the exact frame\n"
+          "  Down, Up          seek 60 s back or forward\n"
+          "  f, double-click   fullscreen\n"
+          "  i                 time, frame number, picture type and queues in the title\n"
+          "  c                 save the frame on screen as framepipe-TIME.png\n"
+          "\n"
+          "script commands:\n"
+          "  pause | play | toggle\n"
+          "  step [N] | back [N]\n"
+          "  seek T | seek +T | seek -T    exact, T in seconds from the first frame\n"
+          "  seek T key                    the keyframe at or before T\n"
+          "  wait T                        let playback run T seconds\n"
+          "  md5                           print the time, pts and MD5 of the frame shown\n"
+          "  screenshot PATH               save the frame shown as a PNG\n"
+          "  quit\n"
+          "A headless player with a script paces playback as a window would.\n"
           "\n"
           "exit status: 0 at the end of the file or on quit; 1 when the file cannot be\n"
           "played; 2 for bad usage.\n",
@@ -121,6 +163,25 @@ int main(int argc, char **argv)
             break;
         case OPT_REALTIME:
             opts.realtime = 1;
+            break;
+        case OPT_PAUSED:
+            opts.start_paused = 1;
+            break;
+        case OPT_KEEP_OPEN:
+            opts.keep_open = 1;
+            break;
+        case OPT_STEP_HISTORY_MB: {
+            char *end;
+            long mb = strtol(optarg, &end, 10);
+            if (!*optarg || *end || mb < 0 || mb > 1 << 20) {
+                fprintf(stderr, "framepipe: --step-history-mb takes a size in MiB\n");
+                return 2;
+            }
+            opts.step_history_bytes = (size_t)mb << 20;
+            break;
+        }
+        case OPT_SCRIPT:
+            opts.script = optarg;
             break;
         case OPT_FRAMEMD5:
             opts.framemd5 = stdout;

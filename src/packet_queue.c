@@ -56,16 +56,21 @@ void fp_packet_queue_free(FPPacketQueue **q)
     fp_queue_free((FPQueue **)q);
 }
 
-int fp_packet_queue_put(FPPacketQueue *q, AVPacket *pkt)
+int fp_packet_queue_put_timed(FPPacketQueue *q, AVPacket *pkt, int64_t timeout_us)
 {
     if (!pkt || !pkt->buf)
         return AVERROR(EINVAL);
-    return fp_queue_put(Q(q), pkt, -1);
+    return fp_queue_put(Q(q), pkt, -1, timeout_us);
+}
+
+int fp_packet_queue_put(FPPacketQueue *q, AVPacket *pkt)
+{
+    return fp_packet_queue_put_timed(q, pkt, -1);
 }
 
 int fp_packet_queue_put_eof(FPPacketQueue *q)
 {
-    return fp_queue_put(Q(q), NULL, -1);
+    return fp_queue_put(Q(q), NULL, -1, -1);
 }
 
 int fp_packet_queue_get(FPPacketQueue *q, AVPacket *pkt, int *serial, int64_t timeout_us)

@@ -129,17 +129,21 @@ static int is_full(const FPQueue *q, size_t incoming)
     return q->count > 0 && q->bytes + incoming > q->max_bytes;
 }
 
-int fp_queue_put(FPQueue *q, void *item, int serial)
+int fp_queue_put(FPQueue *q, void *item, int serial, int64_t timeout_us)
 {
+    struct timespec ts;
+    const struct timespec *deadline = make_deadline(&ts, timeout_us);
     size_t size = item ? q->ops->size(item) : 0;
     Slot *slot;
 
     pthread_mutex_lock(&q->lock);
-    while (!q->aborted && is_full(q, size))
-        pthread_cond_wait(&q->can_put, &q->lock);
-    if (q->aborted) {
+    while (!q->aborted && is_full(q, size)) {
+        if (wait_until(&q->can_put, &q->lock, deadline) == ETIMEDOUT)
+            break;
+    }
+    if (q->aborted || is_full(q, size)) {
         pthread_mutex_unlock(&q->lock);
-        return AVERROR_EXIT;
+        return q->aborted ? AVERROR_EXIT : AVERROR(EAGAIN);
     }
     slot = &q->ring[(q->head + q->count) % q->capacity];
     if (item)

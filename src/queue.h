@@ -35,8 +35,11 @@ typedef struct FPQueueStats {
 int fp_queue_alloc(FPQueue **q, const FPQueueItemOps *ops, int max_count, size_t max_bytes);
 void fp_queue_free(FPQueue **q);
 
-/* item == NULL puts an end-of-stream marker. serial < 0 stamps the queue's own serial. */
-int fp_queue_put(FPQueue *q, void *item, int serial);
+/*
+ * item == NULL puts an end-of-stream marker. serial < 0 stamps the queue's own serial.
+ * timeout_us < 0 waits for room; otherwise AVERROR(EAGAIN) after that long, item untouched.
+ */
+int fp_queue_put(FPQueue *q, void *item, int serial, int64_t timeout_us);
 int fp_queue_get(FPQueue *q, void *item, int *serial, int64_t timeout_us);
 int fp_queue_flush(FPQueue *q);
 void fp_queue_abort(FPQueue *q);

@@ -292,40 +292,101 @@ int fp_render_redraw(FPRender *r)
     return 0;
 }
 
-static FPRenderEvent handle_event(FPRender *r, const SDL_Event *ev)
+/* The key bindings: ffplay's and mpv's habits. */
+static int command_for_key(const SDL_KeyboardEvent *key, FPCommand *cmd)
+{
+    memset(cmd, 0, sizeof(*cmd));
+    cmd->count = 1;
+    switch (key->keysym.sym) {
+    case SDLK_q:
+    case SDLK_ESCAPE:
+        cmd->type = FP_CMD_QUIT;
+        break;
+    case SDLK_SPACE:
+    case SDLK_p:
+        cmd->type = FP_CMD_TOGGLE;
+        break;
+    case SDLK_s:
+    case SDLK_PERIOD:
+        cmd->type = FP_CMD_STEP;
+        break;
+    case SDLK_COMMA:
+        cmd->type = FP_CMD_BACK;
+        break;
+    case SDLK_LEFT:
+    case SDLK_RIGHT:
+    case SDLK_UP:
+    case SDLK_DOWN:
+        cmd->type = FP_CMD_SEEK;
+        cmd->relative = 1;
+        cmd->seconds = key->keysym.sym == SDLK_LEFT    ? -5
+                       : key->keysym.sym == SDLK_RIGHT ? 5
+                       : key->keysym.sym == SDLK_UP    ? 60
+                                                       : -60;
+        break;
+    case SDLK_f:
+        cmd->type = FP_CMD_FULLSCREEN;
+        break;
+    case SDLK_i:
+        cmd->type = FP_CMD_INFO;
+        break;
+    case SDLK_c:
+        cmd->type = FP_CMD_SCREENSHOT; /* the player picks the file name */
+        break;
+    default:
+        return 0;
+    }
+    return 1;
+}
+
+static int handle_event(FPRender *r, const SDL_Event *ev, FPCommand *cmd)
 {
     switch (ev->type) {
     case SDL_QUIT:
-        return FP_RENDER_EVENT_QUIT;
+        memset(cmd, 0, sizeof(*cmd));
+        cmd->type = FP_CMD_QUIT;
+        return 1;
     case SDL_KEYDOWN:
-        if (ev->key.keysym.sym == SDLK_q || ev->key.keysym.sym == SDLK_ESCAPE)
-            return FP_RENDER_EVENT_QUIT;
-        break;
+        return command_for_key(&ev->key, cmd);
+    case SDL_MOUSEBUTTONDOWN:
+        if (ev->button.button != SDL_BUTTON_LEFT || ev->button.clicks != 2)
+            break;
+        memset(cmd, 0, sizeof(*cmd));
+        cmd->type = FP_CMD_FULLSCREEN;
+        return 1;
     case SDL_WINDOWEVENT:
         if (ev->window.event == SDL_WINDOWEVENT_EXPOSED ||
             ev->window.event == SDL_WINDOWEVENT_SIZE_CHANGED)
             fp_render_redraw(r);
         break;
     }
-    return FP_RENDER_EVENT_NONE;
+    return 0;
 }
 
-FPRenderEvent fp_render_poll(FPRender *r, int timeout_ms)
+int fp_render_poll(FPRender *r, int timeout_ms, FPCommand *cmd)
 {
     SDL_Event ev;
-    FPRenderEvent ret;
 
-    if (timeout_ms > 0 && SDL_WaitEventTimeout(&ev, timeout_ms)) {
-        ret = handle_event(r, &ev);
-        if (ret != FP_RENDER_EVENT_NONE)
-            return ret;
-    }
-    while (SDL_PollEvent(&ev)) {
-        ret = handle_event(r, &ev);
-        if (ret != FP_RENDER_EVENT_NONE)
-            return ret;
-    }
-    return FP_RENDER_EVENT_NONE;
+    if (timeout_ms > 0 && SDL_WaitEventTimeout(&ev, timeout_ms) && handle_event(r, &ev, cmd))
+        return 1;
+    while (SDL_PollEvent(&ev))
+        if (handle_event(r, &ev, cmd))
+            return 1;
+    return 0;
+}
+
+void fp_render_toggle_fullscreen(FPRender *r)
+{
+    Uint32 flags = SDL_GetWindowFlags(r->window);
+
+    SDL_SetWindowFullscreen(r->window,
+                            flags & SDL_WINDOW_FULLSCREEN ? 0 : SDL_WINDOW_FULLSCREEN_DESKTOP);
+    fp_render_redraw(r);
+}
+
+void fp_render_set_title(FPRender *r, const char *title)
+{
+    SDL_SetWindowTitle(r->window, title);
 }
 
 int fp_render_read_pixels(FPRender *r, uint8_t **rgb, int *width, int *height)

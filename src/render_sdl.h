@@ -14,12 +14,10 @@
 #include <libavutil/frame.h>
 #include <libavutil/rational.h>
 
+#include "command.h"
+
 typedef struct FPRender FPRender;
 
-typedef enum FPRenderEvent {
-    FP_RENDER_EVENT_NONE,
-    FP_RENDER_EVENT_QUIT, /* window closed, q or Esc */
-} FPRenderEvent;
 
 typedef struct FPRenderOptions {
     const char *title;
@@ -51,10 +49,19 @@ int fp_render_show(FPRender *r, const AVFrame *frame);
 int fp_render_redraw(FPRender *r);
 
 /**
- * Handle window events for at most timeout_ms (0: only what is pending) and
- * return the first one the player must act on.
+ * Handle window events for at most timeout_ms (0: only what is pending) until
+ * one asks the player for something: a key, a double-click, the window's
+ * close button. Expose and resize events are handled here (a redraw).
+ *
+ * @return 1 with *cmd filled; 0 when nothing was asked.
  */
-FPRenderEvent fp_render_poll(FPRender *r, int timeout_ms);
+int fp_render_poll(FPRender *r, int timeout_ms, FPCommand *cmd);
+
+/** Switch between a window and the whole screen. */
+void fp_render_toggle_fullscreen(FPRender *r);
+
+/** Set the window title (UTF-8). */
+void fp_render_set_title(FPRender *r, const char *title);
 
 /**
  * Draw the last uploaded picture and read the output back as packed RGB24.

@@ -75,6 +75,16 @@ void fp_packet_queue_free(FPPacketQueue **q);
 int fp_packet_queue_put(FPPacketQueue *q, AVPacket *pkt);
 
 /**
+ * fp_packet_queue_put() that waits at most timeout_us for room, so a producer
+ * can look at other work (a seek request) while the queue stays full.
+ *
+ * @return as fp_packet_queue_put(), and AVERROR(EAGAIN) when the queue stayed
+ *         full for timeout_us; pkt is then untouched and still the caller's.
+ * Blocks for at most timeout_us (< 0: without limit).
+ */
+int fp_packet_queue_put_timed(FPPacketQueue *q, AVPacket *pkt, int64_t timeout_us);
+
+/**
  * Append the end-of-stream marker, blocking while the queue is full.
  *
  * @return 0; AVERROR_EXIT once aborted.

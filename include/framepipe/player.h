@@ -32,6 +32,10 @@ typedef struct FPPlayerOptions {
     int packet_queue_max_count;    /**< packets the video queue holds at most */
     size_t packet_queue_max_bytes; /**< payload bytes the video queue holds at most */
     int frame_queue_size;          /**< decoded frames queued at most */
+    int start_paused;              /**< show the first frame, paused */
+    int keep_open;                 /**< at the end, stay on the last frame, paused */
+    size_t step_history_bytes;     /**< picture bytes the step history may reference */
+    const char *script;            /**< a command file, "-" for stdin; NULL for none */
 } FPPlayerOptions;
 
 typedef struct FPPlayerStats {

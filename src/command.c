@@ -1,0 +1,124 @@
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libavutil/error.h>
+
+#include "command.h"
+
+#define MAX_WORDS 4
+
+/* Splits line into at most MAX_WORDS blank-separated words, in place. */
+static int split(char *line, char **words)
+{
+    int n = 0;
+
+    for (char *p = line; *p;) {
+        while (isspace((unsigned char)*p))
+            *p++ = '\0';
+        if (!*p)
+            break;
+        if (n == MAX_WORDS)
+            return -1;
+        words[n++] = p;
+        while (*p && !isspace((unsigned char)*p))
+            p++;
+    }
+    return n;
+}
+
+static int parse_seconds(const char *word, double *seconds)
+{
+    char *end;
+
+    errno = 0;
+    *seconds = strtod(word, &end);
+    return *word && !*end && !errno && isfinite(*seconds) ? 0 : -1;
+}
+
+static int parse_count(const char *word, int *count)
+{
+    char *end;
+    long value;
+
+    errno = 0;
+    value = strtol(word, &end, 10);
+    if (!*word || *end || errno || value < 1 || value > 1000000)
+        return -1;
+    *count = (int)value;
+    return 0;
+}
+
+static int fail(char *err, size_t size, const char *fmt, const char *word)
+{
+    snprintf(err, size, fmt, word);
+    return AVERROR(EINVAL);
+}
+
+static const struct {
+    const char *name;
+    FPCommandType type;
+} simple_commands[] = {
+    {"pause", FP_CMD_PAUSE}, {"play", FP_CMD_PLAY}, {"toggle", FP_CMD_TOGGLE},
+    {"md5", FP_CMD_MD5},     {"quit", FP_CMD_QUIT},
+};
+
+int fp_command_parse(const char *line, FPCommand *cmd, char *err, size_t err_size)
+{
+    char buf[FP_COMMAND_PATH_MAX + 64];
+    char *words[MAX_WORDS];
+    int n;
+
+    memset(cmd, 0, sizeof(*cmd));
+    cmd->count = 1;
+    if (strlen(line) >= sizeof(buf))
+        return fail(err, err_size, "%s", "line too long");
+    strcpy(buf, line);
+    n = split(buf, words);
+    if (n < 0)
+        return fail(err, err_size, "%s", "too many words");
+    if (n == 0 || words[0][0] == '#')
+        return 0;
+
+    for (size_t i = 0; i < sizeof(simple_commands) / sizeof(simple_commands[0]); i++) {
+        if (strcmp(words[0], simple_commands[i].name))
+            continue;
+        if (n != 1)
+            return fail(err, err_size, "'%s' takes no argument", words[0]);
+        cmd->type = simple_commands[i].type;
+        return 0;
+    }
+    if (!strcmp(words[0], "step") || !strcmp(words[0], "back")) {
+        cmd->type = words[0][0] == 's' ? FP_CMD_STEP : FP_CMD_BACK;
+        if (n > 2 || (n == 2 && parse_count(words[1], &cmd->count) < 0))
+            return fail(err, err_size, "usage: %s [N], N from 1", words[0]);
+        return 0;
+    }
+    if (!strcmp(words[0], "seek")) {
+        cmd->type = FP_CMD_SEEK;
+        if (n < 2 || n > 3 || (n == 3 && strcmp(words[2], "key")))
+            return fail(err, err_size, "%s", "usage: seek T | seek +T | seek -T | seek T key");
+        cmd->relative = words[1][0] == '+' || words[1][0] == '-';
+        cmd->keyframe = n == 3;
+        if (parse_seconds(words[1], &cmd->seconds) < 0 || (!cmd->relative && cmd->seconds < 0))
+            return fail(err, err_size, "seek: '%s' is not a time in seconds", words[1]);
+        return 0;
+    }
+    if (!strcmp(words[0], "wait")) {
+        cmd->type = FP_CMD_WAIT;
+        if (n != 2 || parse_seconds(words[1], &cmd->seconds) < 0 || cmd->seconds < 0)
+            return fail(err, err_size, "%s", "usage: wait SECONDS");
+        return 0;
+    }
+    if (!strcmp(words[0], "screenshot")) {
+        cmd->type = FP_CMD_SCREENSHOT;
+        if (n != 2)
+            return fail(err, err_size, "%s", "usage: screenshot PATH");
+        snprintf(cmd->path, sizeof(cmd->path), "%s", words[1]);
+        return 0;
+    }
+    return fail(err, err_size, "unknown command '%s'", words[0]);
+}

@@ -1,0 +1,32 @@
+/*
+ * Internal: the few AVFrame fields whose spelling changed across the FFmpeg
+ * releases framepipe builds with (Debian 12's 5.1 up to 7.x), so that no
+ * build sees a deprecation warning.
+ */
+#ifndef FRAMEPIPE_SRC_COMPAT_H
+#define FRAMEPIPE_SRC_COMPAT_H
+
+#include <libavutil/frame.h>
+#include <libavutil/version.h>
+
+/* AVFrame.duration replaced pkt_duration in libavutil 57.30 (FFmpeg 6.0). */
+static inline int64_t fp_frame_duration(const AVFrame *f)
+{
+#if LIBAVUTIL_VERSION_INT >= AV_VERSION_INT(57, 30, 100)
+    return f->duration;
+#else
+    return f->pkt_duration;
+#endif
+}
+
+/* AV_FRAME_FLAG_KEY replaced key_frame in libavutil 58.7 (FFmpeg 6.1). */
+static inline int fp_frame_is_key(const AVFrame *f)
+{
+#ifdef AV_FRAME_FLAG_KEY
+    return !!(f->flags & AV_FRAME_FLAG_KEY);
+#else
+    return f->key_frame;
+#endif
+}
+
+#endif /* FRAMEPIPE_SRC_COMPAT_H */
