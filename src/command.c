@@ -19,7 +19,7 @@ static int split(char *line, char **words)
     for (char *p = line; *p;) {
         while (isspace((unsigned char)*p))
             *p++ = '\0';
-        if (!*p)
+        if (!*p || *p == '#') /* a comment runs to the end of the line */
             break;
         if (n == MAX_WORDS)
             return -1;
@@ -80,7 +80,7 @@ int fp_command_parse(const char *line, FPCommand *cmd, char *err, size_t err_siz
     n = split(buf, words);
     if (n < 0)
         return fail(err, err_size, "%s", "too many words");
-    if (n == 0 || words[0][0] == '#')
+    if (n == 0)
         return 0;
 
     for (size_t i = 0; i < sizeof(simple_commands) / sizeof(simple_commands[0]); i++) {

@@ -36,8 +36,8 @@ typedef struct FPCommand {
 } FPCommand;
 
 /**
- * Parse one script line. Blank lines and lines starting with '#' parse to
- * FP_CMD_NONE.
+ * Parse one script line. '#' starts a comment that runs to the end of the
+ * line; blank and comment-only lines parse to FP_CMD_NONE.
  *
  * @return 0; AVERROR(EINVAL) with a message in err.
  */

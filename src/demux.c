@@ -96,6 +96,26 @@ static int seek_pending(FPDemux *d)
     return pending;
 }
 
+/*
+ * Puts pkt (NULL: the end-of-stream marker) into the queue, waiting for room in
+ * slices so that a seek request is never stuck behind a full queue: the packet
+ * was read before the seek and would be flushed anyway, so it is dropped then.
+ * On return pkt is blank whatever happened.
+ */
+static int put_or_yield(FPDemux *d, AVPacket *pkt)
+{
+    int ret;
+
+    do {
+        ret = fp_packet_queue_put_timed(d->video_q, pkt, PUT_SLICE_US); /* on success pkt is blank */
+        if (ret == AVERROR(EAGAIN) && seek_pending(d))
+            ret = 0;
+    } while (ret == AVERROR(EAGAIN));
+    if (pkt)
+        av_packet_unref(pkt); /* not taken by the queue: still ours */
+    return ret;
+}
+
 /* Hands pkt's reference to the queue, or drops it; pkt is blank afterwards either way. */
 static int route_packet(FPDemux *d, AVPacket *pkt)
 {
@@ -118,19 +138,7 @@ static int route_packet(FPDemux *d, AVPacket *pkt)
         }
     }
     atomic_fetch_add(&d->packets_read, 1);
-    for (;;) {
-        /* Wait for room in slices, so a seek request is not stuck behind a full queue. */
-        ret = fp_packet_queue_put_timed(d->video_q, pkt, PUT_SLICE_US); /* on success pkt is blank */
-        if (ret != AVERROR(EAGAIN))
-            break;
-        if (seek_pending(d)) {
-            ret = 0; /* read before the seek: it would be flushed anyway */
-            break;
-        }
-    }
-    if (ret < 0 || pkt->buf)
-        av_packet_unref(pkt); /* not taken by the queue: still ours */
-    return ret;
+    return put_or_yield(d, pkt);
 }
 
 /*
@@ -207,7 +215,7 @@ static void *reader_thread(void *arg)
             av_log(NULL, AV_LOG_WARNING, "read error: %s; ending the stream here\n",
                    av_err2str(ret));
         /* Whatever stopped the reading, the decoder must still drain what it has. */
-        if (fp_packet_queue_put_eof(d->video_q) < 0)
+        if (put_or_yield(d, NULL) < 0)
             break;
         eof = 1;
     }
@@ -226,6 +234,8 @@ int64_t fp_demux_request_seek(FPDemux *d, int64_t ts, int flags)
     id = ++d->seek_requested;
     pthread_cond_broadcast(&d->wake);
     pthread_mutex_unlock(&d->lock);
+    if (d->video_q)
+        fp_packet_queue_wake_producer(d->video_q); /* the reader may be waiting for room */
     return id;
 }
 

@@ -58,13 +58,15 @@ void fp_packet_queue_free(FPPacketQueue **q)
 
 int fp_packet_queue_put_timed(FPPacketQueue *q, AVPacket *pkt, int64_t timeout_us)
 {
-    if (!pkt || !pkt->buf)
+    if (pkt && !pkt->buf)
         return AVERROR(EINVAL);
     return fp_queue_put(Q(q), pkt, -1, timeout_us);
 }
 
 int fp_packet_queue_put(FPPacketQueue *q, AVPacket *pkt)
 {
+    if (!pkt)
+        return AVERROR(EINVAL);
     return fp_packet_queue_put_timed(q, pkt, -1);
 }
 
@@ -81,6 +83,11 @@ int fp_packet_queue_get(FPPacketQueue *q, AVPacket *pkt, int *serial, int64_t ti
 int fp_packet_queue_flush(FPPacketQueue *q)
 {
     return fp_queue_flush(Q(q));
+}
+
+void fp_packet_queue_wake_producer(FPPacketQueue *q)
+{
+    fp_queue_wake_producers(Q(q));
 }
 
 void fp_packet_queue_abort(FPPacketQueue *q)

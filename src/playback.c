@@ -336,7 +336,7 @@ static int advance_seek(FPPlayer *p)
 
     if (p->serial < 0) {
         if (!fp_demux_seek_result(p->demux, op->request, &serial)) {
-            idle(p, SLICE_SECONDS);
+            idle(p, 0.001); /* the reader answers within one packet read */
             return CONTINUE;
         }
         if (serial < 0) { /* the demuxer could not seek; nothing was flushed */

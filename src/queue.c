@@ -27,6 +27,7 @@ struct FPQueue {
     size_t max_bytes;
     int serial;
     int aborted;
+    unsigned wakes; /* bumped by fp_queue_wake_producers(): a waiting put gives up */
     int max_count_seen;
     size_t max_bytes_seen;
 };
@@ -134,16 +135,20 @@ int fp_queue_put(FPQueue *q, void *item, int serial, int64_t timeout_us)
     struct timespec ts;
     const struct timespec *deadline = make_deadline(&ts, timeout_us);
     size_t size = item ? q->ops->size(item) : 0;
+    unsigned wakes;
     Slot *slot;
 
     pthread_mutex_lock(&q->lock);
-    while (!q->aborted && is_full(q, size)) {
+    wakes = q->wakes;
+    while (!q->aborted && is_full(q, size) && wakes == q->wakes) {
         if (wait_until(&q->can_put, &q->lock, deadline) == ETIMEDOUT)
             break;
     }
     if (q->aborted || is_full(q, size)) {
+        int ret = q->aborted ? AVERROR_EXIT : AVERROR(EAGAIN);
+
         pthread_mutex_unlock(&q->lock);
-        return q->aborted ? AVERROR_EXIT : AVERROR(EAGAIN);
+        return ret;
     }
     slot = &q->ring[(q->head + q->count) % q->capacity];
     if (item)
@@ -211,6 +216,14 @@ int fp_queue_flush(FPQueue *q)
     pthread_cond_broadcast(&q->can_put);
     pthread_mutex_unlock(&q->lock);
     return serial;
+}
+
+void fp_queue_wake_producers(FPQueue *q)
+{
+    pthread_mutex_lock(&q->lock);
+    q->wakes++;
+    pthread_cond_broadcast(&q->can_put);
+    pthread_mutex_unlock(&q->lock);
 }
 
 void fp_queue_abort(FPQueue *q)

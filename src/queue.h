@@ -43,6 +43,8 @@ int fp_queue_put(FPQueue *q, void *item, int serial, int64_t timeout_us);
 int fp_queue_get(FPQueue *q, void *item, int *serial, int64_t timeout_us);
 int fp_queue_flush(FPQueue *q);
 void fp_queue_abort(FPQueue *q);
+/* A put waiting for room now returns AVERROR(EAGAIN) at once, its item untouched. */
+void fp_queue_wake_producers(FPQueue *q);
 int fp_queue_serial(FPQueue *q);
 void fp_queue_stats(FPQueue *q, FPQueueStats *stats);
 

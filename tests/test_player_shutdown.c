@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <SDL.h>
 
@@ -134,6 +135,32 @@ static void test_random_quits(void)
     }
 }
 
+static void test_quit_during_seeks_and_steps(void)
+{
+    char script[] = "/tmp/framepipe-storm-XXXXXX";
+    FPPlayerOptions o;
+    unsigned seed = 99;
+    int fd = mkstemp(script);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    /* Seeks that need refills and reseeks, and back-steps beyond a tiny history. */
+    for (int i = 0; i < 200; i++)
+        fprintf(f, "%s\n", i % 3 == 0 ? "seek 3.3" : i % 3 == 1 ? "back 17" : "seek 0.7");
+    fclose(f);
+    fp_player_options_default(&o);
+    o.headless = 1;
+    o.script = script;
+    o.step_history_bytes = 1 << 20;
+    for (int i = 0; i < 30; i++) {
+        Quitter q = {.delay_us = (int)(rand_r(&seed) % 300000)};
+        CHECK_EQ_INT(run_and_quit(clip, &o, &q, NULL), 0);
+    }
+    unlink(script);
+}
+
 static void test_window_closed(void)
 {
     FPPlayerOptions o;
@@ -158,6 +185,7 @@ int main(int argc, char **argv)
     RUN_TEST(test_open_and_close_without_run);
     RUN_TEST(test_quit_with_both_queues_full);
     RUN_TEST(test_random_quits);
+    RUN_TEST(test_quit_during_seeks_and_steps);
     RUN_TEST(test_window_closed);
     SDL_Quit();
     return CHECK_EXIT();

@@ -78,6 +78,7 @@ int fp_packet_queue_put(FPPacketQueue *q, AVPacket *pkt);
  * fp_packet_queue_put() that waits at most timeout_us for room, so a producer
  * can look at other work (a seek request) while the queue stays full.
  *
+ * @param pkt  As for fp_packet_queue_put(); NULL puts the end-of-stream marker.
  * @return as fp_packet_queue_put(), and AVERROR(EAGAIN) when the queue stayed
  *         full for timeout_us; pkt is then untouched and still the caller's.
  * Blocks for at most timeout_us (< 0: without limit).
@@ -119,6 +120,13 @@ int fp_packet_queue_get(FPPacketQueue *q, AVPacket *pkt, int *serial, int64_t ti
  * @return the new serial.
  */
 int fp_packet_queue_flush(FPPacketQueue *q);
+
+/**
+ * Make a put that is waiting for room now return AVERROR(EAGAIN) at once,
+ * its packet untouched and still the producer's; later puts are not
+ * affected. The reader uses it to notice a seek request without delay.
+ */
+void fp_packet_queue_wake_producer(FPPacketQueue *q);
 
 /**
  * Make every blocked and every later put() and get() return AVERROR_EXIT.

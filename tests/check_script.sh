@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Usage: check_script.sh FRAMEPIPE MEDIA REF SCRIPT [PLAYER OPTIONS...]
+# Runs SCRIPT headless on MEDIA. Every 'md5' line of the script carries the index of the frame
+# it must print, as a comment: 'md5  # expect 25'. Each printed MD5 must equal the MD5 column
+# of that line of REF (ffmpeg's framemd5, frames counted from 0 in presentation order).
+set -euo pipefail
+player=$1 media=$2 ref=$3 script=$4
+shift 4
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+timeout 600 "$player" --headless --script "$script" "$@" "$media" >"$out"
+mapfile -t ref_md5 < <(grep -v '^#' "$ref" | awk -F', *' '{print $6}')
+mapfile -t expect < <(sed -n 's/^ *md5 *# *expect *\([0-9][0-9]*\).*/\1/p' "$script")
+mapfile -t got < <(sed -n 's/^frame time=.* md5=\([0-9a-f]*\)$/\1/p' "$out")
+if [ ${#got[@]} -ne ${#expect[@]} ]; then
+    echo "expected ${#expect[@]} md5 lines, got ${#got[@]}"
+    cat "$out"
+    exit 1
+fi
+failures=0
+for i in "${!expect[@]}"; do
+    want=${ref_md5[${expect[$i]}]:-none}
+    if [ "${got[$i]}" != "$want" ]; then
+        actual=-1
+        for j in "${!ref_md5[@]}"; do [ "${ref_md5[$j]}" = "${got[$i]}" ] && actual=$j && break; done
+        echo "md5 #$((i + 1)): expected frame ${expect[$i]}, got frame $actual ($(sed -n "$((i + 1))p" <(grep '^frame' "$out")))"
+        failures=$((failures + 1))
+    fi
+done
+[ "$failures" -eq 0 ] || exit 1
+echo "${#expect[@]} frames as expected"
