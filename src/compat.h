@@ -6,6 +6,7 @@
 #ifndef FRAMEPIPE_SRC_COMPAT_H
 #define FRAMEPIPE_SRC_COMPAT_H
 
+#include <libavformat/avformat.h>
 #include <libavutil/frame.h>
 #include <libavutil/version.h>
 
@@ -26,6 +27,20 @@ static inline int fp_frame_is_key(const AVFrame *f)
     return !!(f->flags & AV_FRAME_FLAG_KEY);
 #else
     return f->key_frame;
+#endif
+}
+
+/* Stream side data moved into AVCodecParameters in libavformat 60.15 (FFmpeg 6.1). */
+static inline const uint8_t *fp_stream_side_data(const AVStream *st, enum AVPacketSideDataType type,
+                                                 size_t *size)
+{
+#if LIBAVFORMAT_VERSION_INT >= AV_VERSION_INT(60, 15, 100)
+    const AVPacketSideData *sd = av_packet_side_data_get(st->codecpar->coded_side_data,
+                                                         st->codecpar->nb_coded_side_data, type);
+    *size = sd ? sd->size : 0;
+    return sd ? sd->data : NULL;
+#else
+    return av_stream_get_side_data(st, type, size);
 #endif
 }
 

@@ -20,6 +20,7 @@ enum {
     OPT_KEEP_OPEN,
     OPT_STEP_HISTORY_MB,
     OPT_SCRIPT,
+    OPT_NO_AUTOROTATE,
 };
 
 static const struct option long_options[] = {
@@ -33,6 +34,7 @@ static const struct option long_options[] = {
     {"keep-open", no_argument, NULL, OPT_KEEP_OPEN},
     {"step-history-mb", required_argument, NULL, OPT_STEP_HISTORY_MB},
     {"script", required_argument, NULL, OPT_SCRIPT},
+    {"no-autorotate", no_argument, NULL, OPT_NO_AUTOROTATE},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -55,6 +57,7 @@ static void usage(FILE *out)
           "  --step-history-mb N\n"
           "                    memory for recently decoded frames, so that back-steps\n"
           "                    need no decoding (default: 256)\n"
+          "  --no-autorotate   ignore the rotation and flip the file asks for\n"
           "  --script FILE     run commands from FILE ('-': standard input), one per line,\n"
           "                    each to completion before the next (see below)\n"
           "  --framemd5        print one line per frame shown in FFmpeg's framemd5 format\n"
@@ -83,7 +86,7 @@ static void usage(FILE *out)
           "  seek T key                    the keyframe at or before T\n"
           "  wait T                        let playback run T seconds\n"
           "  md5                           print the time, pts and MD5 of the frame shown\n"
-          "  screenshot PATH               save the frame shown as a PNG\n"
+          "  screenshot PATH               save the picture shown as a PNG\n"
           "  quit\n"
           "A headless player with a script paces playback as a window would.\n"
           "\n"
@@ -182,6 +185,9 @@ int main(int argc, char **argv)
         }
         case OPT_SCRIPT:
             opts.script = optarg;
+            break;
+        case OPT_NO_AUTOROTATE:
+            opts.no_autorotate = 1;
             break;
         case OPT_FRAMEMD5:
             opts.framemd5 = stdout;

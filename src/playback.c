@@ -88,6 +88,11 @@ static void update_title(FPPlayer *p)
     fp_render_set_title(p->render, title);
 }
 
+static FPOrientation orientation_of(const FPPlayer *p, const AVFrame *f)
+{
+    return p->opts.no_autorotate ? p->orientation : fp_frame_orientation(f, p->orientation);
+}
+
 /* Puts history entry index on screen (the window, or the null sink) and makes it the cursor. */
 static int show(FPPlayer *p, int index)
 {
@@ -97,7 +102,7 @@ static int show(FPPlayer *p, int index)
     fp_history_set_cursor(p->history, index);
     f = on_screen(p);
     if (p->render)
-        ret = fp_render_show(p->render, f);
+        ret = fp_render_show(p->render, f, orientation_of(p, f));
     if (ret >= 0 && p->framemd5)
         ret = fp_framemd5_write(p->framemd5, f);
     p->displayed++;
@@ -134,6 +139,9 @@ static int fetch(FPPlayer *p, int64_t timeout_us)
             return ret;
         }
         ensure_timestamp(p, p->pending);
+        /* The container may know the aspect better than the bitstream (as ffmpeg decides it). */
+        p->pending->sample_aspect_ratio =
+            av_guess_sample_aspect_ratio(NULL, p->video_st, p->pending);
         if (p->skipping) {
             const AVFrame *last = fp_history_get(p->history, fp_history_count(p->history) - 1);
 
@@ -205,7 +213,12 @@ static void set_paused(FPPlayer *p, int paused)
 /* Playback reached the end of the stream. */
 static int reached_end(FPPlayer *p)
 {
-    if (p->opts.keep_open || (p->script && !p->script_ended)) {
+    FPDecoderStats ds;
+
+    fp_decoder_stats(p->decoder, &ds);
+    /* A still picture stays on screen until the viewer quits, as in ffplay. */
+    int still = p->render && ds.frames == 1;
+    if (p->opts.keep_open || still || (p->script && !p->script_ended)) {
         set_paused(p, 1);
         return CONTINUE;
     }
@@ -469,7 +482,7 @@ static void save_screenshot(FPPlayer *p, const char *path)
         snprintf(name, sizeof(name), "framepipe-%.3f.png", ts_seconds(p, f->best_effort_timestamp));
         path = name;
     }
-    ret = fp_screenshot_png(f, path);
+    ret = fp_screenshot_png(f, orientation_of(p, f), path);
     if (ret < 0)
         av_log(NULL, AV_LOG_ERROR, "screenshot %s: %s\n", path, av_err2str(ret));
     else

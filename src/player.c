@@ -33,7 +33,8 @@ static int open_window(FPPlayer *p, const char *path)
         .title = av_basename(path),
         .width = par->width > 0 ? par->width : 640,
         .height = par->height > 0 ? par->height : 480,
-        .sar = par->sample_aspect_ratio,
+        .sar = av_guess_sample_aspect_ratio(NULL, p->video_st, NULL),
+        .orientation = p->orientation,
     };
 
     return fp_render_open(&p->render, &ro);
@@ -71,6 +72,8 @@ int fp_player_open(FPPlayer **out, const char *path, const FPPlayerOptions *o)
     if (ret < 0)
         goto fail;
     p->video_st = fp_demux_video_stream(p->demux);
+    if (!o->no_autorotate)
+        p->orientation = fp_stream_orientation(p->video_st);
     ret = fp_decoder_open(&p->decoder, p->video_st);
     if (ret < 0)
         goto fail;

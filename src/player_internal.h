@@ -20,6 +20,7 @@
 #include "demux.h"
 #include "framemd5.h"
 #include "history.h"
+#include "picture.h"
 #include "render_sdl.h"
 #include "script.h"
 
@@ -60,6 +61,7 @@ struct FPPlayer {
     FPFrameMD5 *framemd5; /* NULL unless --framemd5 */
     FPScript *script;     /* NULL unless --script */
     AVStream *video_st;   /* owned by the demuxer */
+    FPOrientation orientation; /* the stream's display matrix, unless --no-autorotate */
     int threads_started;
     atomic_int quit;      /* set by fp_player_request_quit() from any thread */
 

@@ -7,6 +7,7 @@
 #include <libavutil/pixdesc.h>
 #include <libswscale/swscale.h>
 
+#include "picture.h"
 #include "render_sdl.h"
 
 struct FPRender {
@@ -17,7 +18,10 @@ struct FPRender {
     /* What the texture was made for; a change of any of these makes a new one. */
     int tex_width, tex_height;
     Uint32 tex_format;
+    SDL_YUV_CONVERSION_MODE tex_yuv_mode;
+    /* How the picture in the texture is shown. */
     AVRational sar;
+    FPOrientation orientation;
     struct SwsContext *sws;
     int has_picture;
 };
@@ -49,16 +53,6 @@ static int is_software_gl(SDL_Renderer *renderer)
     name = (const char *)get_string(GL_RENDERER_STRING);
     return name && (strstr(name, "llvmpipe") || strstr(name, "softpipe") ||
                     strstr(name, "Software") || strstr(name, "SWR"));
-}
-
-static void display_size(const FPRenderOptions *o, int *width, int *height)
-{
-    *width = o->width;
-    *height = o->height;
-    if (o->sar.num > 0 && o->sar.den > 0)
-        *width = (int)av_rescale(o->width, o->sar.num, o->sar.den);
-    if (*width < 1)
-        *width = 1;
 }
 
 static void fit_to_screen(int *width, int *height)
@@ -133,7 +127,8 @@ int fp_render_open(FPRender **out, const FPRenderOptions *o)
     }
     SDL_SetHint(SDL_HINT_RENDER_SCALE_QUALITY, "linear");
     r->sar = o->sar;
-    display_size(o, &width, &height);
+    r->orientation = o->orientation;
+    fp_display_size(o->width, o->height, o->sar, o->orientation, &width, &height);
     fit_to_screen(&width, &height);
     ret = create_window(r, o, width, height);
     if (ret >= 0)
@@ -153,12 +148,34 @@ const char *fp_render_driver(const FPRender *r)
     return r->driver;
 }
 
-static Uint32 texture_format_for(const AVFrame *f)
+/*
+ * SDL converts YUV itself with three matrices only: BT.601 limited or full
+ * range, and BT.709 limited. Anything else goes through libswscale (-1).
+ */
+static int sdl_yuv_mode_for(const AVFrame *f)
+{
+    enum AVColorSpace colorspace = fp_frame_colorspace(f);
+    int full = fp_frame_full_range(f);
+
+    switch (colorspace) {
+    case AVCOL_SPC_BT470BG:
+    case AVCOL_SPC_SMPTE170M:
+        return full ? SDL_YUV_CONVERSION_JPEG : SDL_YUV_CONVERSION_BT601;
+    case AVCOL_SPC_BT709:
+        return full ? -1 : SDL_YUV_CONVERSION_BT709;
+    default:
+        return -1;
+    }
+}
+
+static Uint32 texture_format_for(const AVFrame *f, int yuv_mode)
 {
     /* Negative line sizes (bottom-up pictures) are left to libswscale. */
     for (int i = 0; i < 3 && f->data[i]; i++)
         if (f->linesize[i] < 0)
             return SDL_PIXELFORMAT_ARGB8888;
+    if (yuv_mode < 0)
+        return SDL_PIXELFORMAT_ARGB8888;
     switch (f->format) {
     case AV_PIX_FMT_YUV420P:
     case AV_PIX_FMT_YUVJ420P:
@@ -170,13 +187,16 @@ static Uint32 texture_format_for(const AVFrame *f)
     }
 }
 
-static int ensure_texture(FPRender *r, Uint32 format, int width, int height)
+static int ensure_texture(FPRender *r, Uint32 format, SDL_YUV_CONVERSION_MODE yuv_mode, int width,
+                          int height)
 {
     if (r->texture && r->tex_format == format && r->tex_width == width &&
-        r->tex_height == height)
+        r->tex_height == height && r->tex_yuv_mode == yuv_mode)
         return 0;
     if (r->texture)
         SDL_DestroyTexture(r->texture);
+    /* Renderers with shaders pick the YUV matrix when the texture is made. */
+    SDL_SetYUVConversionMode(yuv_mode);
     r->texture =
         SDL_CreateTexture(r->renderer, format, SDL_TEXTUREACCESS_STREAMING, width, height);
     if (!r->texture)
@@ -184,10 +204,14 @@ static int ensure_texture(FPRender *r, Uint32 format, int width, int height)
     r->tex_format = format;
     r->tex_width = width;
     r->tex_height = height;
+    r->tex_yuv_mode = yuv_mode;
     return 0;
 }
 
-/* Converts any format libswscale reads into the ARGB8888 texture, in place in its memory. */
+/*
+ * Converts any format libswscale reads into the ARGB8888 texture, in place in
+ * its memory, with the frame's own matrix and range.
+ */
 static int upload_converted(FPRender *r, const AVFrame *f)
 {
     void *pixels;
@@ -202,6 +226,7 @@ static int upload_converted(FPRender *r, const AVFrame *f)
                av_get_pix_fmt_name(f->format));
         return AVERROR(ENOSYS);
     }
+    fp_sws_set_colorspace(r->sws, f);
     if (SDL_LockTexture(r->texture, NULL, &pixels, &pitch))
         return sdl_error("SDL_LockTexture");
     dst[0] = pixels;
@@ -214,11 +239,17 @@ static int upload_converted(FPRender *r, const AVFrame *f)
 
 static int upload(FPRender *r, const AVFrame *f)
 {
-    Uint32 format = texture_format_for(f);
-    int ret = ensure_texture(r, format, f->width, f->height);
+    int yuv_mode = sdl_yuv_mode_for(f);
+    Uint32 format = texture_format_for(f, yuv_mode);
+    int ret;
 
+    if (format == SDL_PIXELFORMAT_ARGB8888)
+        yuv_mode = SDL_YUV_CONVERSION_BT601; /* unused for RGB; any fixed value */
+    ret = ensure_texture(r, format, yuv_mode, f->width, f->height);
     if (ret < 0)
         return ret;
+    /* The software renderer converts YUV when it draws, with the mode current then. */
+    SDL_SetYUVConversionMode(yuv_mode);
     switch (format) {
     case SDL_PIXELFORMAT_IYUV:
         ret = SDL_UpdateYUVTexture(r->texture, NULL, f->data[0], f->linesize[0], f->data[1],
@@ -237,14 +268,10 @@ static int upload(FPRender *r, const AVFrame *f)
 /* The largest rectangle of the picture's display aspect ratio centred in the output. */
 static void letterbox(FPRender *r, SDL_Rect *rect)
 {
-    int out_w, out_h;
-    int64_t pic_w = r->tex_width, pic_h = r->tex_height;
+    int out_w, out_h, pic_w, pic_h;
 
     SDL_GetRendererOutputSize(r->renderer, &out_w, &out_h);
-    if (r->sar.num > 0 && r->sar.den > 0) {
-        pic_w *= r->sar.num;
-        pic_h *= r->sar.den;
-    }
+    fp_display_size(r->tex_width, r->tex_height, r->sar, r->orientation, &pic_w, &pic_h);
     rect->w = out_w;
     rect->h = (int)av_rescale(out_w, pic_h, pic_w);
     if (rect->h > out_h) {
@@ -255,26 +282,53 @@ static void letterbox(FPRender *r, SDL_Rect *rect)
     rect->y = (out_h - rect->h) / 2;
 }
 
-static int draw(FPRender *r)
+void fp_render_picture_rect(FPRender *r, int *x, int *y, int *width, int *height)
 {
     SDL_Rect rect;
+
+    letterbox(r, &rect);
+    *x = rect.x;
+    *y = rect.y;
+    *width = rect.w;
+    *height = rect.h;
+}
+
+static int draw(FPRender *r)
+{
+    SDL_Rect box, dst;
+    SDL_RendererFlip flip = r->orientation.hflip ? SDL_FLIP_HORIZONTAL : SDL_FLIP_NONE;
 
     SDL_SetRenderDrawColor(r->renderer, 0, 0, 0, 255);
     if (SDL_RenderClear(r->renderer))
         return sdl_error("SDL_RenderClear");
     if (!r->has_picture)
         return 0;
-    letterbox(r, &rect);
-    if (SDL_RenderCopy(r->renderer, r->texture, NULL, &rect))
-        return sdl_error("SDL_RenderCopy");
+    letterbox(r, &box);
+    dst = box;
+    if (r->orientation.rotation % 180) {
+        /* SDL rotates about the centre: give it the upright box, turned back. */
+        dst.w = box.h;
+        dst.h = box.w;
+        dst.x = box.x + (box.w - box.h) / 2;
+        dst.y = box.y + (box.h - box.w) / 2;
+    }
+    SDL_SetYUVConversionMode(r->tex_yuv_mode);
+    if (!r->orientation.rotation && !r->orientation.hflip) {
+        if (SDL_RenderCopy(r->renderer, r->texture, NULL, &dst))
+            return sdl_error("SDL_RenderCopy");
+    } else if (SDL_RenderCopyEx(r->renderer, r->texture, NULL, &dst, r->orientation.rotation,
+                                NULL, flip)) {
+        return sdl_error("SDL_RenderCopyEx");
+    }
     return 0;
 }
 
-int fp_render_show(FPRender *r, const AVFrame *frame)
+int fp_render_show(FPRender *r, const AVFrame *frame, FPOrientation o)
 {
     int ret;
 
     r->sar = frame->sample_aspect_ratio;
+    r->orientation = o;
     ret = upload(r, frame);
     if (ret < 0)
         return ret;

@@ -15,14 +15,16 @@
 #include <libavutil/rational.h>
 
 #include "command.h"
+#include "picture.h"
 
 typedef struct FPRender FPRender;
 
 
 typedef struct FPRenderOptions {
     const char *title;
-    int width, height;  /* the coded picture size of the first frame */
-    AVRational sar;     /* its sample aspect ratio; 0/1 when unknown */
+    int width, height;        /* the coded picture size of the first frame */
+    AVRational sar;           /* its sample aspect ratio; 0/1 when unknown */
+    FPOrientation orientation; /* its rotation and flip on display */
 } FPRenderOptions;
 
 /**
@@ -37,13 +39,17 @@ typedef struct FPRenderOptions {
 int fp_render_open(FPRender **r, const FPRenderOptions *opts);
 
 /**
- * Upload frame (read only, not referenced after the call) and present it
- * letterboxed to its display aspect ratio. YUV420P and NV12 go to SDL
- * directly; every other format is converted with libswscale.
+ * Upload frame (read only, not referenced after the call) and present it as
+ * it is meant to look: its colour matrix and range, its sample aspect ratio,
+ * rotated and flipped by o, letterboxed in black. YUV420P and NV12 go to SDL
+ * directly when SDL has the frame's conversion (BT.601 limited or full range,
+ * BT.709 limited); everything else is converted by libswscale with the
+ * frame's matrix and range. Pixels with alpha are shown over black.
  *
- * @return 0; AVERROR(ENOMEM); AVERROR_EXTERNAL when SDL fails.
+ * @return 0; AVERROR(ENOMEM); AVERROR(ENOSYS) for a format libswscale cannot
+ *         read; AVERROR_EXTERNAL when SDL fails.
  */
-int fp_render_show(FPRender *r, const AVFrame *frame);
+int fp_render_show(FPRender *r, const AVFrame *frame, FPOrientation o);
 
 /** Present the last uploaded picture again (after an expose or a resize). */
 int fp_render_redraw(FPRender *r);
@@ -71,6 +77,12 @@ void fp_render_set_title(FPRender *r, const char *title);
  * @return 0; AVERROR(ENOMEM); AVERROR_EXTERNAL.
  */
 int fp_render_read_pixels(FPRender *r, uint8_t **rgb, int *width, int *height);
+
+/**
+ * The rectangle of the output the picture occupies (before rotation it is
+ * what the rotation turns into place), for tests and screenshots.
+ */
+void fp_render_picture_rect(FPRender *r, int *x, int *y, int *width, int *height);
 
 /** Name of the SDL renderer in use, e.g. "software" or "opengl". */
 const char *fp_render_driver(const FPRender *r);

@@ -85,7 +85,7 @@ static int show_and_measure(const char *name, void (*damage)(AVFrame *), int *me
     ref = reference_rgb(frame);
     if (damage)
         damage(frame);
-    CHECK_EQ_INT(fp_render_show(r, frame), 0);
+    CHECK_EQ_INT(fp_render_show(r, frame, (FPOrientation){0, 0}), 0);
     CHECK_EQ_INT(fp_render_read_pixels(r, &shown, &w, &h), 0);
     /* The window opened at the picture's size, so the picture fills it without scaling. */
     CHECK_EQ_INT(w, frame->width);

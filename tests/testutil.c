@@ -3,7 +3,7 @@
 
 #include "testutil.h"
 
-int test_decode_first_frame(const char *path, AVFrame *frame)
+static int decode_first(const char *path, AVFrame *frame, FPOrientation *o)
 {
     AVFormatContext *fmt = NULL;
     AVCodecContext *dec = NULL;
@@ -28,6 +28,12 @@ int test_decode_first_frame(const char *path, AVFrame *frame)
         goto end;
     for (;;) {
         ret = avcodec_receive_frame(dec, frame);
+        if (ret >= 0) {
+            frame->sample_aspect_ratio =
+                av_guess_sample_aspect_ratio(fmt, fmt->streams[index], frame);
+            if (o)
+                *o = fp_stream_orientation(fmt->streams[index]);
+        }
         if (ret != AVERROR(EAGAIN))
             break;
         ret = av_read_frame(fmt, pkt);
@@ -44,4 +50,14 @@ end:
     avcodec_free_context(&dec);
     avformat_close_input(&fmt);
     return ret;
+}
+
+int test_decode_first_frame(const char *path, AVFrame *frame)
+{
+    return decode_first(path, frame, NULL);
+}
+
+int test_decode_first_picture(const char *path, AVFrame *frame, FPOrientation *o)
+{
+    return decode_first(path, frame, o);
 }

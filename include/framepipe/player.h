@@ -36,6 +36,7 @@ typedef struct FPPlayerOptions {
     int keep_open;                 /**< at the end, stay on the last frame, paused */
     size_t step_history_bytes;     /**< picture bytes the step history may reference */
     const char *script;            /**< a command file, "-" for stdin; NULL for none */
+    int no_autorotate;             /**< ignore the display matrix (rotation, flip) */
 } FPPlayerOptions;
 
 typedef struct FPPlayerStats {
