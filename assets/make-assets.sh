@@ -6,6 +6,12 @@
 # re-running the script with the same FFmpeg/x264/x265/libvpx/libopus builds
 # reproduces byte-identical files.
 #
+# The pic_* clips are picture-correctness clips: a few frames of still or slow
+# content (SMPTE colour bars, testsrc2) whose first frame is compared with a
+# reference picture (tests/ref/make-picture-refs.sh). Their sources are rendered
+# as rgb24 and converted to Y'CbCr with an explicit matrix and range that match
+# the colour tags written into the file.
+#
 # Usage: assets/make-assets.sh        (any working directory)
 # Needs: ffmpeg with libx264, libx265, libvpx, libopus, drawtext (libfreetype),
 #        and the DejaVu fonts (Debian package fonts-dejavu-core).
@@ -22,8 +28,12 @@ command -v "$FFMPEG" >/dev/null 2>&1 || die "ffmpeg not found (set FFMPEG=...)"
 filters="$("$FFMPEG" -hide_banner -filters 2>/dev/null)"
 encoders="$("$FFMPEG" -hide_banner -encoders 2>/dev/null)"
 [[ "$filters" == *" drawtext "* ]] || die "ffmpeg has no drawtext filter (needs libfreetype)"
-for enc in libx264 libx265 libvpx-vp9 libopus aac mpeg2video mp2 png; do
+for enc in libx264 libx265 libvpx-vp9 libopus aac mpeg2video mp2 png \
+        mjpeg ffv1 gif apng; do
     [[ "$encoders" == *" $enc "* ]] || die "ffmpeg has no $enc encoder"
+done
+for filt in smptebars smptehdbars geq palettegen paletteuse; do
+    [[ "$filters" == *" $filt "* ]] || die "ffmpeg has no $filt filter"
 done
 
 # Work in a private temp dir inside assets/ and move finished files into place,
@@ -41,6 +51,31 @@ framenum() {
 tone() { # tone RATE DURATION
     printf 'sine=frequency=440:beep_factor=4:sample_rate=%s:duration=%s' "$1" "$2"
 }
+
+# SMPTE colour bars as full-range rgb24 (75% bars = 191). smptebars and
+# smptehdbars write fixed limited-range Y'CbCr values (BT.601 and BT.709
+# respectively) into frames that carry no colour tags, so decode them with the
+# matrix they were made with before converting to the clip's own colour space.
+bars_rgb() { # bars_rgb smptebars|smptehdbars SIZE RATE
+    local matrix=bt601
+    [[ "$1" == smptehdbars ]] && matrix=bt709
+    printf '%s=size=%s:rate=%s,scale=in_color_matrix=%s:in_range=tv:out_range=full,format=rgb24' \
+        "$1" "$2" "$3" "$matrix"
+}
+
+# RGB -> Y'CbCr with an explicit matrix and range (the tags written by the
+# encoder options must say the same).
+to_yuv() { # to_yuv MATRIX tv|pc PIX_FMT
+    printf 'scale=out_color_matrix=%s:out_range=%s,format=%s' "$1" "$2" "$3"
+}
+
+# Colour tags (encoder options) for limited-range BT.709 and BT.601 (525-line).
+TAGS_709=(-colorspace bt709 -color_primaries bt709 -color_trc bt709 -color_range tv)
+TAGS_601=(-colorspace smpte170m -color_primaries smpte170m -color_trc smpte170m -color_range tv)
+
+# libx264 settings of the pic_* H.264 clips: high quality, every 5th frame a
+# keyframe, no B-frames (so frame 0 is also the first packet).
+X264_PIC=(-c:v libx264 -preset medium -profile:v high -crf 16 -g 5 -bf 0)
 
 # run OUTPUT_NAME ffmpeg-args...  (output file name is appended by this function)
 run() {
@@ -138,5 +173,114 @@ run still_testsrc2_200x150.png \
     -f lavfi -i "testsrc2=size=200x150:rate=1,format=rgb24" \
     -frames:v 1 -update 1 -c:v png -pix_fmt rgb24 \
     -f image2
+
+# Picture-correctness clips (pic_*). 5 frames at 5 fps unless noted; the first
+# frame is the one compared with tests/ref/picture/<file>.png.
+
+# 9. BT.709 limited range, tagged, HD bars (smptehdbars) in H.264/MP4.
+run pic_bt709_1280x720.mp4 \
+    -f lavfi -i "$(bars_rgb smptehdbars 1280x720 5),$(to_yuv bt709 tv yuv420p)" \
+    -frames:v 5 "${X264_PIC[@]}" -pix_fmt yuv420p "${TAGS_709[@]}" \
+    -movflags +faststart -f mp4
+
+# 10. BT.601 (smpte170m) limited range, tagged, SD bars (smptebars) in H.264/MP4.
+run pic_bt601_640x480.mp4 \
+    -f lavfi -i "$(bars_rgb smptebars 640x480 5),$(to_yuv bt601 tv yuv420p)" \
+    -frames:v 5 "${X264_PIC[@]}" -pix_fmt yuv420p "${TAGS_601[@]}" \
+    -movflags +faststart -f mp4
+
+# 11. Same picture as 9 (BT.709 limited range) but with no colour tags at all:
+#     players are expected to guess BT.709 for untagged HD.
+run pic_untagged_hd_1280x720.mp4 \
+    -f lavfi -i "$(bars_rgb smptehdbars 1280x720 5),$(to_yuv bt709 tv yuv420p)" \
+    -frames:v 5 "${X264_PIC[@]}" -pix_fmt yuv420p \
+    -movflags +faststart -f mp4
+
+# 12. BT.709 full range, tagged, HD bars, H.264 in Matroska. Encoded from yuv420p
+#     with -color_range pc (VUI video_full_range_flag=1), not from yuvj420p;
+#     FFmpeg's H.264 decoder reports such frames as yuvj420p.
+run pic_fullrange_bt709_1280x720.mkv \
+    -f lavfi -i "$(bars_rgb smptehdbars 1280x720 5),$(to_yuv bt709 pc yuv420p)" \
+    -frames:v 5 "${X264_PIC[@]}" -pix_fmt yuv420p \
+    -colorspace bt709 -color_primaries bt709 -color_trc bt709 -color_range pc \
+    -f matroska
+
+# 13. Baseline JPEG image: yuvj420p, full-range BT.601 (JFIF), SD bars.
+run pic_jpeg_640x480.jpg \
+    -f lavfi -i "$(bars_rgb smptebars 640x480 1),$(to_yuv bt601 pc yuvj420p)" \
+    -frames:v 1 -update 1 -c:v mjpeg -pix_fmt yuvj420p -q:v 2 \
+    -f image2
+
+# 14. 10-bit 4:4:4: HEVC Main 4:4:4 10 (yuv444p10le), BT.601 limited, SD bars, in
+#     Matroska.
+run pic_yuv444p10_640x480.mkv \
+    -f lavfi -i "$(bars_rgb smptebars 640x480 5),$(to_yuv bt601 tv yuv444p10le)" \
+    -frames:v 5 -c:v libx265 -preset medium -profile:v main444-10 \
+    -pix_fmt yuv444p10le -crf 16 -g 5 -bf 0 "${TAGS_601[@]}" \
+    -x265-params "pools=none:frame-threads=1:lookahead-threads=0:scenecut=0:log-level=error" \
+    -f matroska
+
+# 15. Anamorphic 16:9 PAL: 720x576 stored, SAR 64:45, displayed 1024x576. testsrc2
+#     is rendered at the display size with a white ring (a circle at display
+#     size, an ellipse in the stored picture) and squeezed to 720 wide. BT.601
+#     625-line tags (bt470bg), H.264 in Matroska.
+RING="hypot(X-W/2,Y-H/2)"
+RING="between($RING,H/3-8,H/3)"
+run pic_anamorphic_720x576.mkv \
+    -f lavfi -i "testsrc2=size=1024x576:rate=5,format=rgb24,geq=r='if($RING,255,r(X,Y))':g='if($RING,255,g(X,Y))':b='if($RING,255,b(X,Y))',scale=w=720:h=576,$(to_yuv bt601 tv yuv420p),setsar=64/45" \
+    -frames:v 5 "${X264_PIC[@]}" -pix_fmt yuv420p \
+    -colorspace bt470bg -color_primaries bt470bg -color_trc smpte170m -color_range tv \
+    -f matroska
+
+# 16. Display matrix: 320x240 testsrc2 (asymmetric), H.264/MP4 whose tkhd matrix
+#     says "rotate 90 degrees clockwise for display" (ffprobe: rotation -90, like
+#     a phone's portrait video), so it is shown as 240x320 with the original
+#     top-left corner at the top right.
+#     FFmpeg 5.1's CLI only turns "rotate" stream metadata into a display matrix
+#     when stream-copying, and takes the value as a counterclockwise angle (the
+#     sign ffprobe shows): rotate=-90 gives the clockwise display rotation
+#     (rotate=90 would give rotation 90, counterclockwise). So encode first,
+#     then remux with the metadata.
+"$FFMPEG" -nostdin -hide_banner -loglevel error -y \
+    -f lavfi -i "testsrc2=size=320x240:rate=5,format=rgb24,$(to_yuv bt601 tv yuv420p)" \
+    -frames:v 5 "${X264_PIC[@]}" -pix_fmt yuv420p "${TAGS_601[@]}" \
+    -map_metadata -1 -fflags +bitexact -flags +bitexact -threads 1 \
+    -sws_flags bicubic+accurate_rnd+bitexact \
+    -f mp4 "$TMP_DIR/rotated_src.mp4"
+run pic_rotated90_320x240.mp4 \
+    -i "$TMP_DIR/rotated_src.mp4" -map 0:v -c copy \
+    -metadata:s:v:0 rotate=-90 \
+    -movflags +faststart -f mp4
+
+# 17. Packed RGB at an odd size: FFV1 (lossless) bgr0 321x241 in Matroska. Rendered
+#     as rgb24 so that testsrc2 keeps the odd size.
+run pic_rgb_odd_321x241.mkv \
+    -f lavfi -i "testsrc2=size=321x241:rate=5,format=rgb24" \
+    -frames:v 5 -c:v ffv1 -pix_fmt bgr0 -g 5 \
+    -f matroska
+
+# 18. Paletted: animated GIF (pal8), testsrc2 320x240, 5 frames at 5 fps, one
+#     256-colour palette generated from all frames, no transparent entry.
+run pic_pal8_320x240.gif \
+    -f lavfi -i "testsrc2=size=320x240:rate=5:duration=1,format=rgb24" \
+    -vf "split[a][b];[a]palettegen=stats_mode=full:reserve_transparent=0[p];[b][p]paletteuse=dither=bayer:bayer_scale=3" \
+    -c:v gif -loop 0 \
+    -f gif
+
+# 18b. Paletted for real: FFmpeg's GIF decoder outputs bgra, so a PNG with a
+#      palette (pal8 out of the decoder) covers the paletted path.
+run pic_pal8_320x240.png \
+    -f lavfi -i "testsrc2=size=320x240:rate=5:duration=0.2,format=rgb24" \
+    -vf "split[a][b];[a]palettegen=stats_mode=full:reserve_transparent=0[p];[b][p]paletteuse=dither=bayer:bayer_scale=3" \
+    -frames:v 1 -update 1 -c:v png -pix_fmt pal8 \
+    -f image2
+
+# 19. Alpha: animated PNG (rgba), testsrc2 320x240, 5 frames at 5 fps. Top half
+#     opaque; bottom half alpha ramps from 0 (left edge, fully transparent) to
+#     255 (right edge).
+run pic_alpha_320x240.apng \
+    -f lavfi -i "testsrc2=size=320x240:rate=5,format=rgba,geq=r='r(X,Y)':g='g(X,Y)':b='b(X,Y)':a='if(lt(Y,H/2),255,round(255*X/(W-1)))'" \
+    -frames:v 5 -c:v apng -pix_fmt rgba -plays 0 \
+    -f apng
 
 echo "Done."

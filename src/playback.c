@@ -248,9 +248,13 @@ static int advance_play(FPPlayer *p)
     if (p->paced) {
         double t = ts_seconds(p, next->best_effort_timestamp);
 
+        const AVFrame *cur = on_screen(p);
+
         now = fp_clock_now();
         delay = t - fp_clock_get(&p->clock, now);
-        if (fabs(delay) > DISCONTINUITY_SECONDS) {
+        /* Time going backwards, or jumping far, is a discontinuity: follow the new timeline. */
+        if (fabs(delay) > DISCONTINUITY_SECONDS ||
+            (cur && next->best_effort_timestamp < cur->best_effort_timestamp)) {
             fp_clock_set(&p->clock, t, now);
             delay = 0;
         }

@@ -74,7 +74,8 @@ static void fit_to_screen(int *width, int *height)
 static int create_window(FPRender *r, const FPRenderOptions *o, int width, int height)
 {
     r->window = SDL_CreateWindow(o->title ? o->title : "framepipe", SDL_WINDOWPOS_UNDEFINED,
-                                 SDL_WINDOWPOS_UNDEFINED, width, height, SDL_WINDOW_RESIZABLE);
+                                 SDL_WINDOWPOS_UNDEFINED, width, height,
+                                 SDL_WINDOW_RESIZABLE | SDL_WINDOW_HIDDEN);
     return r->window ? 0 : sdl_error("SDL_CreateWindow");
 }
 
@@ -137,6 +138,8 @@ int fp_render_open(FPRender **out, const FPRenderOptions *o)
         fp_render_close(&r);
         return ret;
     }
+    /* Shown only now: the renderer probe may have replaced the first window. */
+    SDL_ShowWindow(r->window);
     av_log(NULL, AV_LOG_VERBOSE, "render: SDL renderer %s, window %dx%d\n", r->driver, width,
            height);
     *out = r;

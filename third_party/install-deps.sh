@@ -8,7 +8,9 @@ packages=(
     build-essential cmake pkg-config
     libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev libsdl2-dev
     # tests: a second compiler and its sanitizer runtimes, valgrind, and a real X server
-    clang libclang-rt-dev valgrind xvfb perl
+    clang libclang-rt-dev valgrind perl
+    # windowed tests: an X server, a way to find and drive the window, and to grab it
+    xvfb xdotool imagemagick
     # assets, reference files and benchmarks are made with the ffmpeg CLI
     ffmpeg
 )
