@@ -58,7 +58,8 @@ int fp_player_open(FPPlayer **out, const char *path, const FPPlayerOptions *o)
         ret = AVERROR(ENOMEM);
         goto fail;
     }
-    ret = fp_history_alloc(&p->history, o->step_history_bytes);
+    /* Headless without a script nobody can step back: keep only the frame on screen. */
+    ret = fp_history_alloc(&p->history, o->headless && !o->script ? 0 : o->step_history_bytes);
     if (ret < 0)
         goto fail;
     if (o->script) {
