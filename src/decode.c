@@ -18,6 +18,7 @@ struct FPDecoder {
     atomic_llong frames;
     atomic_llong errors;
     atomic_int fatal_error;
+    FPTrace *trace;
 };
 
 int fp_decoder_open(FPDecoder **out, const AVStream *st)
@@ -93,15 +94,19 @@ static int decode_loop(FPDecoder *d, AVPacket *pkt, AVFrame *frame)
                  * keyframe a seek lands on; decoded without it they are garbage. The
                  * bound keeps a stream that never flags a keyframe from going blank.
                  */
+                fp_trace_birth(d->trace, FP_TRACE_FRAME, frame);
+                fp_trace_event(d->trace, FP_TRACE_FRAME, frame, "receive", NULL, -1);
                 if (await_key && !fp_frame_is_key(frame) && skipped++ < MAX_SKIPPED_AFTER_SEEK) {
-                    av_frame_unref(frame);
+                    fp_trace_event(d->trace, FP_TRACE_FRAME, frame, "drop", NULL, -1);
+                    fp_trace_unref(d->trace, FP_TRACE_FRAME, frame, NULL);
                     continue;
                 }
                 await_key = 0;
                 atomic_fetch_add(&d->frames, 1);
                 ret = fp_frame_queue_put(d->out, frame, serial); /* on success frame is blank */
                 if (ret < 0) {
-                    av_frame_unref(frame); /* on failure it is still ours */
+                    /* on failure it is still ours */
+                    fp_trace_unref(d->trace, FP_TRACE_FRAME, frame, NULL);
                     return ret;
                 }
                 continue;
@@ -136,7 +141,9 @@ static int decode_loop(FPDecoder *d, AVPacket *pkt, AVFrame *frame)
                 drained = 0;
             } else if (drained) {
                 /* Only a seek (a new serial) can follow the end of a stream. */
-                av_packet_unref(pkt);
+                if (pkt->buf)
+                    fp_trace_event(d->trace, FP_TRACE_PACKET, pkt, "drop", NULL, -1);
+                fp_trace_unref(d->trace, FP_TRACE_PACKET, pkt, NULL);
                 continue;
             }
             pending = 1;
@@ -146,7 +153,9 @@ static int decode_loop(FPDecoder *d, AVPacket *pkt, AVFrame *frame)
         if (ret == AVERROR(EAGAIN))
             continue;
         pending = 0;
-        av_packet_unref(pkt);
+        if (!pending_eof)
+            fp_trace_event(d->trace, FP_TRACE_PACKET, pkt, "send", NULL, -1);
+        fp_trace_unref(d->trace, FP_TRACE_PACKET, pkt, NULL);
         if (ret < 0 && ret != AVERROR_EOF) {
             if (is_fatal(ret))
                 return ret;
@@ -163,6 +172,7 @@ static void *decoder_thread(void *arg)
     AVFrame *frame = av_frame_alloc();
     int ret = AVERROR(ENOMEM);
 
+    fp_trace_set_thread("video-dec");
     if (pkt && frame)
         ret = decode_loop(d, pkt, frame);
     if (ret != AVERROR_EXIT) {
@@ -173,6 +183,11 @@ static void *decoder_thread(void *arg)
     av_frame_free(&frame);
     av_packet_free(&pkt);
     return NULL;
+}
+
+void fp_decoder_set_trace(FPDecoder *d, FPTrace *t)
+{
+    d->trace = t;
 }
 
 int fp_decoder_start(FPDecoder *d, FPPacketQueue *in, FPFrameQueue *out)

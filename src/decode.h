@@ -14,6 +14,7 @@
 
 #include "framepipe/frame_queue.h"
 #include "framepipe/packet_queue.h"
+#include "trace.h"
 
 typedef struct FPDecoder FPDecoder;
 
@@ -28,6 +29,9 @@ int fp_decoder_open(FPDecoder **d, const AVStream *st);
 
 /** Name of the codec, for messages. */
 const char *fp_decoder_codec_name(const FPDecoder *d);
+
+/** Report sends, receives and releases to t (borrowed; NULL: none). Before the start. */
+void fp_decoder_set_trace(FPDecoder *d, FPTrace *t);
 
 /**
  * Start the decoder thread. Both queues are borrowed and must outlive it.

@@ -18,6 +18,7 @@ struct FPDemux {
     atomic_llong packets_read;
     pthread_mutex_t lock;
     pthread_cond_t wake; /* the reader idles on it after end of stream */
+    FPTrace *trace;
 
     /* Seek requests, under lock. A newer request replaces one not yet started. */
     int64_t seek_ts;      /* in the video stream's time base */
@@ -111,8 +112,11 @@ static int put_or_yield(FPDemux *d, AVPacket *pkt)
         if (ret == AVERROR(EAGAIN) && seek_pending(d))
             ret = 0;
     } while (ret == AVERROR(EAGAIN));
-    if (pkt)
-        av_packet_unref(pkt); /* not taken by the queue: still ours */
+    if (pkt && pkt->buf) {
+        /* Not taken by the queue: still ours to release. */
+        fp_trace_event(d->trace, FP_TRACE_PACKET, pkt, "drop", NULL, -1);
+        fp_trace_unref(d->trace, FP_TRACE_PACKET, pkt, NULL);
+    }
     return ret;
 }
 
@@ -138,6 +142,8 @@ static int route_packet(FPDemux *d, AVPacket *pkt)
         }
     }
     atomic_fetch_add(&d->packets_read, 1);
+    fp_trace_birth(d->trace, FP_TRACE_PACKET, pkt);
+    fp_trace_event(d->trace, FP_TRACE_PACKET, pkt, "read", NULL, -1);
     return put_or_yield(d, pkt);
 }
 
@@ -191,6 +197,7 @@ static void *reader_thread(void *arg)
 
     if (!pkt)
         goto end;
+    fp_trace_set_thread("reader");
     while (!atomic_load(&d->abort)) {
         if (handle_seek(d) > 0)
             eof = 0;
@@ -249,6 +256,11 @@ int fp_demux_seek_result(FPDemux *d, int64_t id, int *serial)
         *serial = d->seek_done == id ? d->seek_serial : AVERROR(EAGAIN);
     pthread_mutex_unlock(&d->lock);
     return done;
+}
+
+void fp_demux_set_trace(FPDemux *d, FPTrace *t)
+{
+    d->trace = t;
 }
 
 int fp_demux_start(FPDemux *d, FPPacketQueue *video_q)

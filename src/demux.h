@@ -9,6 +9,7 @@
 #include <libavformat/avformat.h>
 
 #include "framepipe/packet_queue.h"
+#include "trace.h"
 
 typedef struct FPDemux FPDemux;
 
@@ -26,6 +27,9 @@ int fp_demux_open(FPDemux **d, const char *path);
 
 /** The chosen video stream; owned by the demuxer, valid until fp_demux_free(). */
 AVStream *fp_demux_video_stream(FPDemux *d);
+
+/** Report reads and drops to t (borrowed; NULL: none). Before fp_demux_start(). */
+void fp_demux_set_trace(FPDemux *d, FPTrace *t);
 
 /**
  * Start the reader thread, which puts video packets into video_q (borrowed:

@@ -90,3 +90,8 @@ void fp_frame_queue_stats(FPFrameQueue *q, FPFrameQueueStats *stats)
     stats->count = s.count;
     stats->max_count_seen = s.max_count_seen;
 }
+
+void fp_frame_queue_set_trace(FPFrameQueue *q, FPTrace *t, const char *name)
+{
+    fp_queue_set_trace(Q(q), t, name, FP_TRACE_FRAME);
+}

@@ -12,6 +12,7 @@ struct FPHistory {
     int cursor;
     size_t bytes;
     size_t budget;
+    FPTrace *trace;
 };
 
 size_t fp_frame_bytes(const AVFrame *frame)
@@ -38,7 +39,8 @@ int fp_history_alloc(FPHistory **out, size_t budget_bytes)
 static void remove_at(FPHistory *h, int index)
 {
     h->bytes -= fp_frame_bytes(h->frames[index]);
-    av_frame_free(&h->frames[index]); /* drops the history's references */
+    fp_trace_unref(h->trace, FP_TRACE_FRAME, h->frames[index], "history");
+    av_frame_free(&h->frames[index]); /* blank now: frees the shell only */
     memmove(&h->frames[index], &h->frames[index + 1],
             (size_t)(h->count - index - 1) * sizeof(*h->frames));
     h->count--;
@@ -102,6 +104,7 @@ int fp_history_insert(FPHistory *h, int index, AVFrame *frame, int make_cursor)
         h->cursor++;
     if (h->cursor < 0 || make_cursor)
         h->cursor = index;
+    fp_trace_event(h->trace, FP_TRACE_FRAME, entry, "put", "history", h->count);
     trim(h);
     return 0;
 }
@@ -130,4 +133,9 @@ void fp_history_set_cursor(FPHistory *h, int index)
 size_t fp_history_bytes(const FPHistory *h)
 {
     return h->bytes;
+}
+
+void fp_history_set_trace(FPHistory *h, FPTrace *t)
+{
+    h->trace = t;
 }

@@ -22,6 +22,8 @@
 
 #include <libavutil/frame.h>
 
+#include "trace.h"
+
 typedef struct FPHistory FPHistory;
 
 /** @return 0; AVERROR(ENOMEM). */
@@ -57,6 +59,9 @@ void fp_history_set_cursor(FPHistory *h, int index);
 
 /** Bytes referenced now. */
 size_t fp_history_bytes(const FPHistory *h);
+
+/** Report puts and releases to t (borrowed; NULL: none). */
+void fp_history_set_trace(FPHistory *h, FPTrace *t);
 
 /** The bytes of the buffers a frame references. */
 size_t fp_frame_bytes(const AVFrame *frame);

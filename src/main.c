@@ -21,6 +21,7 @@ enum {
     OPT_STEP_HISTORY_MB,
     OPT_SCRIPT,
     OPT_NO_AUTOROTATE,
+    OPT_TRACE_OWNERSHIP,
 };
 
 static const struct option long_options[] = {
@@ -35,6 +36,7 @@ static const struct option long_options[] = {
     {"step-history-mb", required_argument, NULL, OPT_STEP_HISTORY_MB},
     {"script", required_argument, NULL, OPT_SCRIPT},
     {"no-autorotate", no_argument, NULL, OPT_NO_AUTOROTATE},
+    {"trace-ownership", required_argument, NULL, OPT_TRACE_OWNERSHIP},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -62,6 +64,9 @@ static void usage(FILE *out)
           "  --script FILE     run commands from FILE ('-': standard input), one per line,\n"
           "                    each to completion before the next (see below)\n"
           "  --framemd5        print one line per frame shown in FFmpeg's framemd5 format\n"
+          "  --trace-ownership FILE\n"
+          "                    write every hand-off of a packet or frame to FILE as JSON\n"
+          "                    Lines (read, put, get, send, receive, show, unref, free ...)\n"
           "  --stats           print one 'stats: key=value ...' line on stderr at exit\n"
           "  -an, --no-audio   play no sound\n"
           "  --loglevel LEVEL  quiet, panic, fatal, error, warning, info, verbose, debug,\n"
@@ -189,6 +194,9 @@ int main(int argc, char **argv)
             break;
         case OPT_NO_AUTOROTATE:
             opts.no_autorotate = 1;
+            break;
+        case OPT_TRACE_OWNERSHIP:
+            opts.trace_ownership = optarg;
             break;
         case OPT_FRAMEMD5:
             opts.framemd5 = stdout;

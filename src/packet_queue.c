@@ -111,3 +111,8 @@ void fp_packet_queue_stats(FPPacketQueue *q, FPPacketQueueStats *stats)
     stats->max_bytes_seen = s.max_bytes_seen;
     stats->serial = s.serial;
 }
+
+void fp_packet_queue_set_trace(FPPacketQueue *q, FPTrace *t, const char *name)
+{
+    fp_queue_set_trace(Q(q), t, name, FP_TRACE_PACKET);
+}

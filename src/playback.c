@@ -101,6 +101,7 @@ static int show(FPPlayer *p, int index)
 
     fp_history_set_cursor(p->history, index);
     f = on_screen(p);
+    fp_trace_event(p->trace, FP_TRACE_FRAME, f, "show", NULL, -1);
     if (p->render)
         ret = fp_render_show(p->render, f, orientation_of(p, f));
     if (ret >= 0 && p->framemd5)
@@ -129,9 +130,11 @@ static int fetch(FPPlayer *p, int64_t timeout_us)
         if (ret == AVERROR(EAGAIN) || ret == AVERROR_EXIT)
             return ret;
         if (serial != p->serial) {
-            if (ret == 0)
+            if (ret == 0) {
                 p->stale++; /* decoded before the last seek: never shown */
-            av_frame_unref(p->pending);
+                fp_trace_event(p->trace, FP_TRACE_FRAME, p->pending, "drop", NULL, -1);
+                fp_trace_unref(p->trace, FP_TRACE_FRAME, p->pending, NULL);
+            }
             continue;
         }
         if (ret == AVERROR_EOF) {
@@ -146,7 +149,9 @@ static int fetch(FPPlayer *p, int64_t timeout_us)
             const AVFrame *last = fp_history_get(p->history, fp_history_count(p->history) - 1);
 
             if (last && p->pending->best_effort_timestamp <= last->best_effort_timestamp) {
-                av_frame_unref(p->pending); /* the history holds it already */
+                /* the history holds it already */
+                fp_trace_event(p->trace, FP_TRACE_FRAME, p->pending, "drop", NULL, -1);
+                fp_trace_unref(p->trace, FP_TRACE_FRAME, p->pending, NULL);
                 continue;
             }
             p->skipping = 0;
@@ -161,14 +166,18 @@ static int keep_pending(FPPlayer *p, int index, int make_cursor)
 {
     int ret = fp_history_insert(p->history, index, p->pending, make_cursor);
 
-    av_frame_unref(p->pending); /* blank after a successful move; ours to drop after a failure */
+    if (ret < 0) /* after a failure it is still ours to drop; after success it is blank */
+        fp_trace_unref(p->trace, FP_TRACE_FRAME, p->pending, NULL);
     p->have_pending = 0;
     return ret;
 }
 
 static void drop_pending(FPPlayer *p)
 {
-    av_frame_unref(p->pending);
+    if (p->pending->buf[0]) {
+        fp_trace_event(p->trace, FP_TRACE_FRAME, p->pending, "drop", NULL, -1);
+        fp_trace_unref(p->trace, FP_TRACE_FRAME, p->pending, NULL);
+    }
     p->have_pending = 0;
 }
 
@@ -639,6 +648,7 @@ int fp_playback_run(FPPlayer *p)
     FPCommand cmd;
     int from_script, ret;
 
+    fp_trace_set_thread("render");
     p->serial = 0;
     p->last_ts = AV_NOPTS_VALUE;
     p->paced = p->render || p->opts.realtime || p->script;

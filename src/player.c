@@ -51,6 +51,7 @@ int fp_player_open(FPPlayer **out, const char *path, const FPPlayerOptions *o)
         return AVERROR(ENOMEM);
     p->opts = *o;
     p->opts.script = NULL;
+    p->opts.trace_ownership = NULL;
     p->first_pts = AV_NOPTS_VALUE;
     p->path = av_strdup(path);
     p->pending = av_frame_alloc();
@@ -84,6 +85,18 @@ int fp_player_open(FPPlayer **out, const char *path, const FPPlayerOptions *o)
     ret = fp_frame_queue_alloc(&p->video_fq, o->frame_queue_size);
     if (ret < 0)
         goto fail;
+    if (o->trace_ownership) {
+        ret = fp_trace_open(&p->trace, o->trace_ownership);
+        if (ret < 0) {
+            av_log(NULL, AV_LOG_ERROR, "trace %s: %s\n", o->trace_ownership, av_err2str(ret));
+            goto fail;
+        }
+        fp_demux_set_trace(p->demux, p->trace);
+        fp_decoder_set_trace(p->decoder, p->trace);
+        fp_packet_queue_set_trace(p->video_pq, p->trace, "video_packets");
+        fp_frame_queue_set_trace(p->video_fq, p->trace, "video_frames");
+        fp_history_set_trace(p->history, p->trace);
+    }
     if (o->framemd5) {
         ret = fp_framemd5_alloc(&p->framemd5, o->framemd5, fp_demux_format(p->demux), p->video_st);
         if (ret < 0)
@@ -194,5 +207,6 @@ void fp_player_close(FPPlayer **pp)
     fp_packet_queue_free(&p->video_pq);
     av_frame_free(&p->pending);
     av_freep(&p->path);
+    fp_trace_close(&p->trace); /* last: every release above is still traced */
     av_freep(pp);
 }

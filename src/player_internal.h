@@ -23,6 +23,7 @@
 #include "picture.h"
 #include "render_sdl.h"
 #include "script.h"
+#include "trace.h"
 
 #define FP_KEY_QUEUE_SIZE 16
 
@@ -60,6 +61,7 @@ struct FPPlayer {
     FPRender *render;     /* NULL when headless */
     FPFrameMD5 *framemd5; /* NULL unless --framemd5 */
     FPScript *script;     /* NULL unless --script */
+    FPTrace *trace;       /* NULL unless --trace-ownership */
     AVStream *video_st;   /* owned by the demuxer */
     FPOrientation orientation; /* the stream's display matrix, unless --no-autorotate */
     int threads_started;

@@ -28,6 +28,9 @@ struct FPQueue {
     int serial;
     int aborted;
     unsigned wakes; /* bumped by fp_queue_wake_producers(): a waiting put gives up */
+    FPTrace *trace;
+    const char *trace_name;
+    FPTraceKind trace_kind;
     int max_count_seen;
     size_t max_bytes_seen;
 };
@@ -91,6 +94,8 @@ void fp_queue_free(FPQueue **pq)
 
     if (!q)
         return;
+    if (q->trace && q->count)
+        fp_queue_flush(q); /* so the trace sees what was still queued released */
     for (int i = 0; i < q->capacity; i++)
         q->ops->free(&q->ring[i].item);
     av_free(q->ring);
@@ -161,6 +166,12 @@ int fp_queue_put(FPQueue *q, void *item, int serial, int64_t timeout_us)
         q->max_count_seen = q->count;
     if (q->bytes > q->max_bytes_seen)
         q->max_bytes_seen = q->bytes;
+    /*
+     * Traced under the lock: a consumer may take the item the moment the lock
+     * is released, and its "get" must not be written before this "put".
+     */
+    if (q->trace && item)
+        fp_trace_event(q->trace, q->trace_kind, slot->item, "put", q->trace_name, q->count);
     pthread_cond_signal(&q->can_get);
     pthread_mutex_unlock(&q->lock);
     return 0;
@@ -195,6 +206,8 @@ int fp_queue_get(FPQueue *q, void *item, int *serial, int64_t timeout_us)
         }
         q->head = (q->head + 1) % q->capacity;
         q->count--;
+        if (q->trace && ret == 0)
+            fp_trace_event(q->trace, q->trace_kind, item, "get", q->trace_name, q->count);
         pthread_cond_signal(&q->can_put);
     }
     pthread_mutex_unlock(&q->lock);
@@ -206,8 +219,18 @@ int fp_queue_flush(FPQueue *q)
     int serial;
 
     pthread_mutex_lock(&q->lock);
-    for (int i = 0; i < q->count; i++)
-        q->ops->unref(q->ring[(q->head + i) % q->capacity].item);
+    for (int i = 0; i < q->count; i++) {
+        void *item = q->ring[(q->head + i) % q->capacity].item;
+
+        if (!q->trace) {
+            q->ops->unref(item);
+            continue;
+        }
+        /* Tracing only: like put and get, traced under the lock, so events stay in order. */
+        if (!q->ring[(q->head + i) % q->capacity].eof)
+            fp_trace_event(q->trace, q->trace_kind, item, "flush", q->trace_name, 0);
+        fp_trace_unref(q->trace, q->trace_kind, item, q->trace_name);
+    }
     q->head = 0;
     q->count = 0;
     q->bytes = 0;
@@ -224,6 +247,13 @@ void fp_queue_wake_producers(FPQueue *q)
     q->wakes++;
     pthread_cond_broadcast(&q->can_put);
     pthread_mutex_unlock(&q->lock);
+}
+
+void fp_queue_set_trace(FPQueue *q, FPTrace *t, const char *name, FPTraceKind kind)
+{
+    q->trace = t;
+    q->trace_name = name;
+    q->trace_kind = kind;
 }
 
 void fp_queue_abort(FPQueue *q)

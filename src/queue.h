@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "trace.h"
+
 typedef struct FPQueueItemOps {
     void *(*alloc)(void);                /* a blank shell, or NULL */
     void (*free)(void **item);           /* free a shell and what it holds */
@@ -45,6 +47,8 @@ int fp_queue_flush(FPQueue *q);
 void fp_queue_abort(FPQueue *q);
 /* A put waiting for room now returns AVERROR(EAGAIN) at once, its item untouched. */
 void fp_queue_wake_producers(FPQueue *q);
+/* Report put, get and flush to t (NULL: stop). Before the queue is shared. */
+void fp_queue_set_trace(FPQueue *q, FPTrace *t, const char *name, FPTraceKind kind);
 int fp_queue_serial(FPQueue *q);
 void fp_queue_stats(FPQueue *q, FPQueueStats *stats);
 

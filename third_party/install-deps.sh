@@ -8,7 +8,7 @@ packages=(
     build-essential cmake pkg-config
     libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev libsdl2-dev
     # tests: a second compiler and its sanitizer runtimes, valgrind, and a real X server
-    clang libclang-rt-dev valgrind perl
+    clang libclang-rt-dev valgrind perl python3
     # windowed tests: an X server, a way to find and drive the window, and to grab it
     xvfb xdotool imagemagick
     # assets, reference files and benchmarks are made with the ffmpeg CLI

@@ -37,6 +37,7 @@ typedef struct FPPlayerOptions {
     size_t step_history_bytes;     /**< picture bytes the step history may reference */
     const char *script;            /**< a command file, "-" for stdin; NULL for none */
     int no_autorotate;             /**< ignore the display matrix (rotation, flip) */
+    const char *trace_ownership;   /**< write a JSON Lines trace of every hand-off here */
 } FPPlayerOptions;
 
 typedef struct FPPlayerStats {
