@@ -22,6 +22,7 @@ typedef enum FPCommandType {
     FP_CMD_SCREENSHOT, /* save the frame on screen as a PNG at path */
     FP_CMD_FULLSCREEN,
     FP_CMD_INFO,       /* toggle the information line */
+    FP_CMD_OVERLAY,    /* toggle the ownership overlay */
 } FPCommandType;
 
 #define FP_COMMAND_PATH_MAX 1024

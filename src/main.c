@@ -84,6 +84,8 @@ static void usage(FILE *out)
           "  f, double-click   fullscreen\n"
           "  i                 time, frame number, picture type and queues in the title\n"
           "  c                 save the frame on screen as framepipe-TIME.png\n"
+          "  o                 overlay: queue depths, reference counts of the frame shown\n"
+          "                    and of the history around it, the clock\n"
           "\n"
           "script commands:\n"
           "  pause | play | toggle\n"

@@ -93,6 +93,42 @@ static FPOrientation orientation_of(const FPPlayer *p, const AVFrame *f)
     return p->opts.no_autorotate ? p->orientation : fp_frame_orientation(f, p->orientation);
 }
 
+/*
+ * The ownership overlay: how full each queue is, who references the frame on
+ * screen and the frames around it in the history, and the clock.
+ */
+static void update_overlay(FPPlayer *p)
+{
+    const AVFrame *f = on_screen(p);
+    FPPacketQueueStats pq;
+    FPFrameQueueStats fq;
+    char text[1024], *end = text + sizeof(text), *at = text;
+    int cursor = fp_history_cursor(p->history), count = fp_history_count(p->history);
+
+    if (!p->render)
+        return;
+    if (!p->overlay || !f) {
+        fp_render_set_overlay(p->render, NULL);
+        return;
+    }
+    fp_packet_queue_stats(p->video_pq, &pq);
+    fp_frame_queue_stats(p->video_fq, &fq);
+    at += snprintf(at, end - at, "packets %d (%.0f KiB)  frames %d/%d\n", pq.count,
+                   pq.bytes / 1024.0, fq.count, p->opts.frame_queue_size);
+    at += snprintf(at, end - at, "shown %.3f s  refcount %d\n",
+                   ts_seconds(p, f->best_effort_timestamp), av_buffer_get_ref_count(f->buf[0]));
+    at += snprintf(at, end - at, "history %d (%.1f MiB):", count,
+                   fp_history_bytes(p->history) / 1048576.0);
+    for (int i = FFMAX(cursor - 4, 0); i < FFMIN(cursor + 5, count) && end - at > 8; i++) {
+        const AVFrame *h = fp_history_get(p->history, i);
+        at += snprintf(at, end - at, i == cursor ? " [%d]" : " %d",
+                       av_buffer_get_ref_count(h->buf[0]));
+    }
+    snprintf(at, end - at, "\nclock %.3f s video%s", fp_clock_get(&p->clock, fp_clock_now()),
+             p->paused ? ", paused" : "");
+    fp_render_set_overlay(p->render, text);
+}
+
 /* Puts history entry index on screen (the window, or the null sink) and makes it the cursor. */
 static int show(FPPlayer *p, int index)
 {
@@ -102,6 +138,7 @@ static int show(FPPlayer *p, int index)
     fp_history_set_cursor(p->history, index);
     f = on_screen(p);
     fp_trace_event(p->trace, FP_TRACE_FRAME, f, "show", NULL, -1);
+    update_overlay(p);
     if (p->render)
         ret = fp_render_show(p->render, f, orientation_of(p, f));
     if (ret >= 0 && p->framemd5)
@@ -544,6 +581,12 @@ static int start_command(FPPlayer *p, const FPCommand *cmd)
     case FP_CMD_INFO:
         p->info = !p->info;
         update_title(p);
+        return FINISHED;
+    case FP_CMD_OVERLAY:
+        p->overlay = !p->overlay;
+        update_overlay(p);
+        if (p->render)
+            fp_render_redraw(p->render);
         return FINISHED;
     default:
         return FINISHED;

@@ -78,6 +78,7 @@ struct FPPlayer {
     int paced;
     int script_ended;
     int info;             /* show the information line in the title */
+    int overlay;          /* show queues, references and clocks over the picture */
     int64_t first_pts;    /* of the first frame; times count from it */
     int64_t last_ts;      /* to give untimed frames a timestamp */
     FPClock clock;

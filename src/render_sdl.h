@@ -63,6 +63,16 @@ int fp_render_redraw(FPRender *r);
  */
 int fp_render_poll(FPRender *r, int timeout_ms, FPCommand *cmd);
 
+/**
+ * Draw text over the picture, top left, on a dark translucent box, from the
+ * next redraw on, until it is set to NULL. Lines are separated by '\n'. The
+ * font is DejaVu Sans Mono from fonts-dejavu-core (or $FRAMEPIPE_FONT).
+ *
+ * @return 0; AVERROR(ENOENT) when no font could be loaded (the text is then
+ *         not shown); AVERROR(ENOMEM).
+ */
+int fp_render_set_overlay(FPRender *r, const char *text);
+
 /** Switch between a window and the whole screen. */
 void fp_render_toggle_fullscreen(FPRender *r);
 

@@ -152,6 +152,52 @@ static void test_detects_wrong_picture(void)
     CHECK(median > 3 || p90 > 12);
 }
 
+/* The overlay draws text in the top-left corner and leaves the rest of the picture alone. */
+static void test_overlay(void)
+{
+    char path[4096];
+    AVFrame *frame = av_frame_alloc();
+    FPRender *r = NULL;
+    uint8_t *plain = NULL, *with_text = NULL;
+    int w = 0, h = 0, changed_corner = 0, changed_elsewhere = 0;
+
+    snprintf(path, sizeof(path), "%s/h264_framenum_320x240_25fps.mp4", assets);
+    CHECK_EQ_INT(test_decode_first_frame(path, frame), 0);
+    FPRenderOptions ro = {.title = "overlay", .width = frame->width, .height = frame->height};
+    CHECK_EQ_INT(fp_render_open(&r, &ro), 0);
+    if (!r)
+        goto end;
+    CHECK_EQ_INT(fp_render_show(r, frame, (FPOrientation){0, 0}), 0);
+    CHECK_EQ_INT(fp_render_read_pixels(r, &plain, &w, &h), 0);
+    CHECK_EQ_INT(fp_render_set_overlay(r, "packets 3\nrefcount 2"), 0);
+    CHECK_EQ_INT(fp_render_read_pixels(r, &with_text, &w, &h), 0);
+    if (!plain || !with_text)
+        goto end;
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            size_t i = ((size_t)y * w + x) * 3;
+            int differs = memcmp(plain + i, with_text + i, 3) != 0;
+            if (x < w / 3 && y < h / 4)
+                changed_corner += differs;
+            else if (x > w / 2 || y > h / 2)
+                changed_elsewhere += differs;
+        }
+    printf("  overlay changed %d pixels in the corner, %d elsewhere\n", changed_corner,
+           changed_elsewhere);
+    CHECK(changed_corner > (w / 3) * (h / 4) / 4);
+    CHECK_EQ_INT(changed_elsewhere, 0);
+    /* Off again: the picture is back as it was. */
+    av_freep(&with_text);
+    CHECK_EQ_INT(fp_render_set_overlay(r, NULL), 0);
+    CHECK_EQ_INT(fp_render_read_pixels(r, &with_text, &w, &h), 0);
+    CHECK(with_text && !memcmp(plain, with_text, (size_t)w * h * 3));
+end:
+    av_free(plain);
+    av_free(with_text);
+    fp_render_close(&r);
+    av_frame_free(&frame);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -164,6 +210,7 @@ int main(int argc, char **argv)
     RUN_TEST(test_10bit_through_swscale);
     RUN_TEST(test_rgb_still_through_swscale);
     RUN_TEST(test_detects_wrong_picture);
+    RUN_TEST(test_overlay);
     SDL_Quit();
     return CHECK_EXIT();
 }

@@ -7,6 +7,8 @@ packages=(
     # build
     build-essential cmake pkg-config
     libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev libsdl2-dev
+    # the overlay's text: SDL_ttf and a monospaced font
+    libsdl2-ttf-dev fonts-dejavu-core
     # tests: a second compiler and its sanitizer runtimes, valgrind, and a real X server
     clang libclang-rt-dev valgrind perl python3
     # windowed tests: an X server, a way to find and drive the window, and to grab it
