@@ -23,6 +23,8 @@ typedef enum FPCommandType {
     FP_CMD_FULLSCREEN,
     FP_CMD_INFO,       /* toggle the information line */
     FP_CMD_OVERLAY,    /* toggle the ownership overlay */
+    FP_CMD_VOLUME,     /* change the volume by count (percent) */
+    FP_CMD_MUTE,
 } FPCommandType;
 
 #define FP_COMMAND_PATH_MAX 1024

@@ -19,6 +19,7 @@ struct FPDecoder {
     atomic_llong errors;
     atomic_int fatal_error;
     FPTrace *trace;
+    const char *thread_name; /* for the trace */
 };
 
 int fp_decoder_open(FPDecoder **out, const AVStream *st)
@@ -44,6 +45,7 @@ int fp_decoder_open(FPDecoder **out, const AVStream *st)
         goto fail;
     d->avctx->pkt_timebase = st->time_base;
     d->avctx->thread_count = 0; /* one thread per core, as the ffmpeg CLI does */
+    d->thread_name = st->codecpar->codec_type == AVMEDIA_TYPE_AUDIO ? "audio-dec" : "video-dec";
     ret = avcodec_open2(d->avctx, codec, NULL);
     if (ret < 0)
         goto fail;
@@ -172,7 +174,7 @@ static void *decoder_thread(void *arg)
     AVFrame *frame = av_frame_alloc();
     int ret = AVERROR(ENOMEM);
 
-    fp_trace_set_thread("video-dec");
+    fp_trace_set_thread(d->thread_name);
     if (pkt && frame)
         ret = decode_loop(d, pkt, frame);
     if (ret != AVERROR_EXIT) {

@@ -11,7 +11,9 @@
 struct FPDemux {
     AVFormatContext *fmt;
     int video_index;
+    int audio_index;        /* -1 without sound */
     FPPacketQueue *video_q; /* borrowed from the player */
+    FPPacketQueue *audio_q; /* borrowed; NULL without sound */
     pthread_t thread;
     int started;
     atomic_int abort;
@@ -35,7 +37,7 @@ static int interrupt_cb(void *opaque)
     return atomic_load(&d->abort);
 }
 
-int fp_demux_open(FPDemux **out, const char *path)
+int fp_demux_open(FPDemux **out, const char *path, int want_audio)
 {
     FPDemux *d;
     int ret;
@@ -47,6 +49,7 @@ int fp_demux_open(FPDemux **out, const char *path)
     pthread_mutex_init(&d->lock, NULL);
     pthread_cond_init(&d->wake, NULL);
     d->video_index = -1;
+    d->audio_index = -1;
     d->fmt = avformat_alloc_context();
     if (!d->fmt) {
         ret = AVERROR(ENOMEM);
@@ -65,9 +68,13 @@ int fp_demux_open(FPDemux **out, const char *path)
     if (ret < 0)
         goto fail;
     d->video_index = ret;
-    /* Let the demuxer skip what nobody consumes yet instead of reading it into packets. */
+    if (want_audio)
+        d->audio_index = av_find_best_stream(d->fmt, AVMEDIA_TYPE_AUDIO, -1, d->video_index, NULL, 0);
+    if (d->audio_index < 0)
+        d->audio_index = -1;
+    /* Let the demuxer skip what nobody consumes instead of reading it into packets. */
     for (unsigned i = 0; i < d->fmt->nb_streams; i++)
-        if ((int)i != d->video_index)
+        if ((int)i != d->video_index && (int)i != d->audio_index)
             d->fmt->streams[i]->discard = AVDISCARD_ALL;
     *out = d;
     return 0;
@@ -80,6 +87,18 @@ fail:
 AVStream *fp_demux_video_stream(FPDemux *d)
 {
     return d->fmt->streams[d->video_index];
+}
+
+AVStream *fp_demux_audio_stream(FPDemux *d)
+{
+    return d->audio_index >= 0 ? d->fmt->streams[d->audio_index] : NULL;
+}
+
+void fp_demux_drop_audio(FPDemux *d)
+{
+    if (d->audio_index >= 0)
+        d->fmt->streams[d->audio_index]->discard = AVDISCARD_ALL;
+    d->audio_index = -1;
 }
 
 int64_t fp_demux_packets_read(FPDemux *d)
@@ -103,12 +122,12 @@ static int seek_pending(FPDemux *d)
  * was read before the seek and would be flushed anyway, so it is dropped then.
  * On return pkt is blank whatever happened.
  */
-static int put_or_yield(FPDemux *d, AVPacket *pkt)
+static int put_or_yield(FPDemux *d, FPPacketQueue *q, AVPacket *pkt)
 {
     int ret;
 
     do {
-        ret = fp_packet_queue_put_timed(d->video_q, pkt, PUT_SLICE_US); /* on success pkt is blank */
+        ret = fp_packet_queue_put_timed(q, pkt, PUT_SLICE_US); /* on success pkt is blank */
         if (ret == AVERROR(EAGAIN) && seek_pending(d))
             ret = 0;
     } while (ret == AVERROR(EAGAIN));
@@ -125,7 +144,11 @@ static int route_packet(FPDemux *d, AVPacket *pkt)
 {
     int ret;
 
-    if (pkt->stream_index != d->video_index) {
+    FPPacketQueue *q = pkt->stream_index == d->video_index   ? d->video_q
+                       : pkt->stream_index == d->audio_index ? d->audio_q
+                                                             : NULL;
+
+    if (!q) {
         av_packet_unref(pkt);
         return 0;
     }
@@ -144,7 +167,7 @@ static int route_packet(FPDemux *d, AVPacket *pkt)
     atomic_fetch_add(&d->packets_read, 1);
     fp_trace_birth(d->trace, FP_TRACE_PACKET, pkt);
     fp_trace_event(d->trace, FP_TRACE_PACKET, pkt, "read", NULL, -1);
-    return put_or_yield(d, pkt);
+    return put_or_yield(d, q, pkt);
 }
 
 /*
@@ -181,6 +204,8 @@ static int handle_seek(FPDemux *d)
     else
         av_log(NULL, AV_LOG_DEBUG, "reader: seek %lld to ts %lld\n", (long long)id, (long long)ts);
     serial = ret < 0 ? ret : fp_packet_queue_flush(d->video_q);
+    if (ret >= 0 && d->audio_q)
+        fp_packet_queue_flush(d->audio_q);
     pthread_mutex_lock(&d->lock);
     d->seek_done = id;
     d->seek_serial = serial;
@@ -221,8 +246,10 @@ static void *reader_thread(void *arg)
         if (ret != AVERROR_EOF)
             av_log(NULL, AV_LOG_WARNING, "read error: %s; ending the stream here\n",
                    av_err2str(ret));
-        /* Whatever stopped the reading, the decoder must still drain what it has. */
-        if (put_or_yield(d, NULL) < 0)
+        /* Whatever stopped the reading, the decoders must still drain what they have. */
+        if (put_or_yield(d, d->video_q, NULL) < 0)
+            break;
+        if (d->audio_q && put_or_yield(d, d->audio_q, NULL) < 0)
             break;
         eof = 1;
     }
@@ -241,8 +268,11 @@ int64_t fp_demux_request_seek(FPDemux *d, int64_t ts, int flags)
     id = ++d->seek_requested;
     pthread_cond_broadcast(&d->wake);
     pthread_mutex_unlock(&d->lock);
+    /* The reader may be waiting for room in either queue. */
     if (d->video_q)
-        fp_packet_queue_wake_producer(d->video_q); /* the reader may be waiting for room */
+        fp_packet_queue_wake_producer(d->video_q);
+    if (d->audio_q)
+        fp_packet_queue_wake_producer(d->audio_q);
     return id;
 }
 
@@ -263,11 +293,12 @@ void fp_demux_set_trace(FPDemux *d, FPTrace *t)
     d->trace = t;
 }
 
-int fp_demux_start(FPDemux *d, FPPacketQueue *video_q)
+int fp_demux_start(FPDemux *d, FPPacketQueue *video_q, FPPacketQueue *audio_q)
 {
     int ret;
 
     d->video_q = video_q;
+    d->audio_q = d->audio_index >= 0 ? audio_q : NULL;
     ret = pthread_create(&d->thread, NULL, reader_thread, d);
     if (ret)
         return AVERROR(ret);
@@ -306,6 +337,8 @@ void fp_demux_free(FPDemux **pd)
         fp_demux_abort(d);
         if (d->video_q)
             fp_packet_queue_abort(d->video_q);
+        if (d->audio_q)
+            fp_packet_queue_abort(d->audio_q);
         fp_demux_join(d);
     }
     avformat_close_input(&d->fmt);

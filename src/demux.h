@@ -16,14 +16,20 @@ typedef struct FPDemux FPDemux;
 #define FP_DEMUX_SEEK_START 1
 
 /**
- * Open path, read the stream parameters and pick the best video stream.
- * Runs on the caller's thread, so that a bad file fails before any thread
- * starts.
+ * Open path, read the stream parameters and pick the best video stream and,
+ * with want_audio, the audio stream that goes with it. Runs on the caller's
+ * thread, so that a bad file fails before any thread starts.
  *
  * @return 0; AVERROR_STREAM_NOT_FOUND when there is no video stream; any
  *         error of avformat_open_input() or avformat_find_stream_info().
  */
-int fp_demux_open(FPDemux **d, const char *path);
+int fp_demux_open(FPDemux **d, const char *path, int want_audio);
+
+/** The chosen audio stream, or NULL; owned by the demuxer. */
+AVStream *fp_demux_audio_stream(FPDemux *d);
+
+/** Read no audio after all (its decoder is missing). Before fp_demux_start(). */
+void fp_demux_drop_audio(FPDemux *d);
 
 /** The chosen video stream; owned by the demuxer, valid until fp_demux_free(). */
 AVStream *fp_demux_video_stream(FPDemux *d);
@@ -32,10 +38,12 @@ AVStream *fp_demux_video_stream(FPDemux *d);
 void fp_demux_set_trace(FPDemux *d, FPTrace *t);
 
 /**
- * Start the reader thread, which puts video packets into video_q (borrowed:
- * it must outlive the thread) and an end-of-stream marker after the last one.
+ * Start the reader thread, which puts video packets into video_q and audio
+ * packets into audio_q (NULL: none), and an end-of-stream marker into each
+ * after the last one. Both are borrowed and must outlive the thread. A seek
+ * flushes both.
  */
-int fp_demux_start(FPDemux *d, FPPacketQueue *video_q);
+int fp_demux_start(FPDemux *d, FPPacketQueue *video_q, FPPacketQueue *audio_q);
 
 /**
  * Ask the reader thread to stop: interrupts a blocking read. The caller must

@@ -8,6 +8,7 @@
 #include <libavutil/log.h>
 
 #include "framepipe/player.h"
+#include "trace_html.h"
 
 enum {
     OPT_HEADLESS = 256,
@@ -22,6 +23,10 @@ enum {
     OPT_SCRIPT,
     OPT_NO_AUTOROTATE,
     OPT_TRACE_OWNERSHIP,
+    OPT_TRACE_HTML,
+    OPT_VOLUME,
+    OPT_SYNC,
+    OPT_AUDIO_MD5,
 };
 
 static const struct option long_options[] = {
@@ -37,6 +42,10 @@ static const struct option long_options[] = {
     {"script", required_argument, NULL, OPT_SCRIPT},
     {"no-autorotate", no_argument, NULL, OPT_NO_AUTOROTATE},
     {"trace-ownership", required_argument, NULL, OPT_TRACE_OWNERSHIP},
+    {"trace-html", required_argument, NULL, OPT_TRACE_HTML},
+    {"volume", required_argument, NULL, OPT_VOLUME},
+    {"sync", required_argument, NULL, OPT_SYNC},
+    {"audio-md5", no_argument, NULL, OPT_AUDIO_MD5},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -67,8 +76,17 @@ static void usage(FILE *out)
           "  --trace-ownership FILE\n"
           "                    write every hand-off of a packet or frame to FILE as JSON\n"
           "                    Lines (read, put, get, send, receive, show, unref, free ...)\n"
+          "  --trace-html OUT.html\n"
+          "                    instead of playing, turn FILE, an ownership trace, into a\n"
+          "                    self-contained HTML timeline\n"
           "  --stats           print one 'stats: key=value ...' line on stderr at exit\n"
           "  -an, --no-audio   play no sound\n"
+          "  --volume N        sound volume, 0 to 100 (default: 100)\n"
+          "  --sync audio|video\n"
+          "                    the clock the picture follows (default: audio when there\n"
+          "                    is sound)\n"
+          "  --audio-md5       with --headless, print the MD5 of all decoded sound as\n"
+          "                    interleaved signed 16-bit at its own rate and channels\n"
           "  --loglevel LEVEL  quiet, panic, fatal, error, warning, info, verbose, debug,\n"
           "                    trace, or a number (default: warning)\n"
           "  -h, --help        show this help\n"
@@ -84,6 +102,8 @@ static void usage(FILE *out)
           "  f, double-click   fullscreen\n"
           "  i                 time, frame number, picture type and queues in the title\n"
           "  c                 save the frame on screen as framepipe-TIME.png\n"
+          "  9, 0 (or /, *)    volume down, up\n"
+          "  m                 mute\n"
           "  o                 overlay: queue depths, reference counts of the frame shown\n"
           "                    and of the history around it, the clock\n"
           "\n"
@@ -142,14 +162,20 @@ static int check_path(const char *path)
 static void print_stats(FPPlayer *p)
 {
     FPPlayerStats s;
+    char drift[96] = "";
 
     fp_player_stats(p, &s);
+    /* Drift is measured only while a device plays the sound. */
+    if (s.drift_samples)
+        snprintf(drift, sizeof(drift), " av_drift_max_ms=%.1f av_drift_avg_ms=%.1f",
+                 s.drift_max_ms, s.drift_avg_ms);
     fprintf(stderr,
             "stats: decoded=%lld displayed=%lld dropped=%lld stale=%lld decode_errors=%lld "
-            "pkt_queue_max_bytes=%zu pkt_queue_max=%d frame_queue_max=%d render=%s\n",
+            "pkt_queue_max_bytes=%zu pkt_queue_max=%d frame_queue_max=%d render=%s audio=%s%s\n",
             (long long)s.decoded, (long long)s.displayed, (long long)s.dropped,
             (long long)s.stale, (long long)s.decode_errors, s.pkt_queue_max_bytes,
-            s.pkt_queue_max_count, s.frame_queue_max, s.render_driver);
+            s.pkt_queue_max_count, s.frame_queue_max, s.render_driver,
+            s.has_audio ? "yes" : "no", drift);
 }
 
 int main(int argc, char **argv)
@@ -157,8 +183,8 @@ int main(int argc, char **argv)
     FPPlayerOptions opts;
     FPPlayer *player = NULL;
     FPPlayerStats stats;
-    int want_stats = 0, loglevel = AV_LOG_WARNING, loglevel_given = 0;
-    const char *path;
+    int want_stats = 0, want_audio_md5 = 0, loglevel = AV_LOG_WARNING, loglevel_given = 0;
+    const char *path, *trace_html = NULL;
     char err[128];
     int opt, ret;
 
@@ -200,6 +226,9 @@ int main(int argc, char **argv)
         case OPT_TRACE_OWNERSHIP:
             opts.trace_ownership = optarg;
             break;
+        case OPT_TRACE_HTML:
+            trace_html = optarg;
+            break;
         case OPT_FRAMEMD5:
             opts.framemd5 = stdout;
             break;
@@ -207,7 +236,28 @@ int main(int argc, char **argv)
             want_stats = 1;
             break;
         case OPT_NO_AUDIO:
-            break; /* no audio is played yet */
+            opts.no_audio = 1;
+            break;
+        case OPT_VOLUME: {
+            char *end;
+            long volume = strtol(optarg, &end, 10);
+            if (!*optarg || *end || volume < 0 || volume > 100) {
+                fprintf(stderr, "framepipe: --volume takes 0 to 100\n");
+                return 2;
+            }
+            opts.volume = (int)volume;
+            break;
+        }
+        case OPT_SYNC:
+            if (strcmp(optarg, "audio") && strcmp(optarg, "video")) {
+                fprintf(stderr, "framepipe: --sync takes 'audio' or 'video'\n");
+                return 2;
+            }
+            opts.sync_video = !strcmp(optarg, "video");
+            break;
+        case OPT_AUDIO_MD5:
+            want_audio_md5 = 1;
+            break;
         case OPT_LOGLEVEL:
             if (parse_loglevel(optarg, &loglevel) < 0) {
                 fprintf(stderr, "framepipe: unknown log level '%s'\n", optarg);
@@ -232,6 +282,13 @@ int main(int argc, char **argv)
         return 2;
     }
     path = argv[optind];
+    if (trace_html) {
+        av_log_set_level(loglevel);
+        ret = fp_trace_html(path, trace_html);
+        if (ret < 0)
+            fprintf(stderr, "framepipe: %s: %s\n", path, fp_strerror(ret, err, sizeof(err)));
+        return ret < 0 ? 1 : 0;
+    }
 
     /*
      * While the file is opened, libavformat's own complaints would come before
@@ -251,6 +308,13 @@ int main(int argc, char **argv)
         if (stats.decode_errors && ret >= 0)
             fprintf(stderr, "framepipe: %s: warning: %lld packets could not be decoded\n", path,
                     (long long)stats.decode_errors);
+        if (want_audio_md5 && ret >= 0) {
+            char hex[33];
+            if (fp_player_audio_md5(player, hex) >= 0)
+                printf("%s\n", hex);
+            else
+                fprintf(stderr, "framepipe: %s: no sound was decoded headless\n", path);
+        }
         if (want_stats)
             print_stats(player);
     }

@@ -62,6 +62,24 @@ static void ensure_timestamp(FPPlayer *p, AVFrame *f)
     p->last_ts = f->best_effort_timestamp;
 }
 
+/*
+ * The time that should be on screen now. With sound playing, the audio clock
+ * leads (the picture follows what is heard), and the video clock is kept on
+ * it so that it can take over without a jump when the sound stops or ends.
+ */
+static double master_time(FPPlayer *p, double now)
+{
+    double audio;
+
+    if (p->audio && !p->opts.sync_video && !p->paused &&
+        fp_audio_out_clock(p->audio, now, &audio) == 0) {
+        double t = audio - p->first_pts * av_q2d(p->video_st->time_base);
+        fp_clock_set(&p->clock, t, now);
+        return t;
+    }
+    return fp_clock_get(&p->clock, now);
+}
+
 static void update_title(FPPlayer *p)
 {
     const AVFrame *f = on_screen(p);
@@ -124,8 +142,8 @@ static void update_overlay(FPPlayer *p)
         at += snprintf(at, end - at, i == cursor ? " [%d]" : " %d",
                        av_buffer_get_ref_count(h->buf[0]));
     }
-    snprintf(at, end - at, "\nclock %.3f s video%s", fp_clock_get(&p->clock, fp_clock_now()),
-             p->paused ? ", paused" : "");
+    snprintf(at, end - at, "\nclock %.3f s %s%s", master_time(p, fp_clock_now()),
+             p->audio && !p->opts.sync_video ? "audio" : "video", p->paused ? ", paused" : "");
     fp_render_set_overlay(p->render, text);
 }
 
@@ -138,6 +156,9 @@ static int show(FPPlayer *p, int index)
     fp_history_set_cursor(p->history, index);
     f = on_screen(p);
     fp_trace_event(p->trace, FP_TRACE_FRAME, f, "show", NULL, -1);
+    if (p->audio) /* sound from before the picture on screen is not worth playing */
+        fp_audio_out_set_position(p->audio,
+                                  f->best_effort_timestamp * av_q2d(p->video_st->time_base));
     update_overlay(p);
     if (p->render)
         ret = fp_render_show(p->render, f, orientation_of(p, f));
@@ -253,6 +274,8 @@ static void set_paused(FPPlayer *p, int paused)
         fp_clock_set(&p->clock, ts_seconds(p, f->best_effort_timestamp), now);
     fp_clock_pause(&p->clock, paused, now);
     p->paused = paused;
+    if (p->audio)
+        fp_audio_out_set_paused(p->audio, paused);
     update_title(p);
 }
 
@@ -269,6 +292,19 @@ static int reached_end(FPPlayer *p)
         return CONTINUE;
     }
     return FINISHED;
+}
+
+/* How far the sound is from the picture just shown: --stats' av_drift_*_ms. */
+static void measure_drift(FPPlayer *p, const AVFrame *f)
+{
+    double audio, drift;
+
+    if (!p->audio || !f || fp_audio_out_clock(p->audio, fp_clock_now(), &audio) < 0)
+        return;
+    drift = fabs(audio - f->best_effort_timestamp * av_q2d(p->video_st->time_base));
+    p->drift_samples++;
+    p->drift_sum += drift;
+    p->drift_max = FFMAX(p->drift_max, drift);
 }
 
 /* One step of real-time playback: show, drop or wait for the next frame. */
@@ -297,7 +333,7 @@ static int advance_play(FPPlayer *p)
         const AVFrame *cur = on_screen(p);
 
         now = fp_clock_now();
-        delay = t - fp_clock_get(&p->clock, now);
+        delay = t - master_time(p, now);
         /* Time going backwards, or jumping far, is a discontinuity: follow the new timeline. */
         if (fabs(delay) > DISCONTINUITY_SECONDS ||
             (cur && next->best_effort_timestamp < cur->best_effort_timestamp)) {
@@ -325,7 +361,9 @@ static int advance_play(FPPlayer *p)
         if (ret < 0)
             return ret;
     }
-    return show(p, fp_history_cursor(p->history) + (from_history ? 1 : 0));
+    ret = show(p, fp_history_cursor(p->history) + (from_history ? 1 : 0));
+    measure_drift(p, on_screen(p));
+    return ret;
 }
 
 /* ---- seeking ---- */
@@ -581,6 +619,14 @@ static int start_command(FPPlayer *p, const FPCommand *cmd)
     case FP_CMD_INFO:
         p->info = !p->info;
         update_title(p);
+        return FINISHED;
+    case FP_CMD_VOLUME:
+        if (p->audio)
+            fp_audio_out_set_volume(p->audio, fp_audio_out_volume(p->audio) + cmd->count);
+        return FINISHED;
+    case FP_CMD_MUTE:
+        if (p->audio)
+            fp_audio_out_toggle_mute(p->audio);
         return FINISHED;
     case FP_CMD_OVERLAY:
         p->overlay = !p->overlay;

@@ -1,8 +1,10 @@
+#include <stdio.h>
 #include <string.h>
 
 #include <libavformat/avformat.h>
 #include <libavutil/avstring.h>
 #include <libavutil/frame.h>
+#include <libavutil/time.h>
 
 #include "player_internal.h"
 
@@ -13,6 +15,7 @@ void fp_player_options_default(FPPlayerOptions *o)
     o->packet_queue_max_bytes = 8 << 20;
     o->frame_queue_size = 4;
     o->step_history_bytes = (size_t)256 << 20;
+    o->volume = 100;
 }
 
 const char *fp_strerror(int err, char *buf, size_t size)
@@ -38,6 +41,48 @@ static int open_window(FPPlayer *p, const char *path)
     };
 
     return fp_render_open(&p->render, &ro);
+}
+
+static void close_audio(FPPlayer *p)
+{
+    fp_audio_out_close(&p->audio);
+    fp_decoder_free(&p->audio_decoder);
+    fp_frame_queue_free(&p->audio_fq);
+    fp_packet_queue_free(&p->audio_pq);
+    p->audio_st = NULL;
+}
+
+/*
+ * Sound is optional: a file whose audio cannot be decoded or played still
+ * plays its picture, with a warning saying why.
+ */
+static void open_audio(FPPlayer *p, const char *path)
+{
+    AVStream *st = fp_demux_audio_stream(p->demux);
+    FPAudioOutOptions ao = {.headless = p->opts.headless, .volume = p->opts.volume,
+                            .trace = p->trace};
+    const char *what = "decoder";
+    int ret;
+
+    ret = fp_decoder_open(&p->audio_decoder, st);
+    if (ret >= 0) {
+        what = "queues";
+        ret = fp_packet_queue_alloc(&p->audio_pq, 1024, (size_t)4 << 20);
+    }
+    if (ret >= 0)
+        ret = fp_frame_queue_alloc(&p->audio_fq, 16);
+    if (ret >= 0) {
+        what = "output";
+        ret = fp_audio_out_open(&p->audio, st, p->audio_fq, p->audio_pq, &ao);
+    }
+    if (ret < 0) {
+        fprintf(stderr, "framepipe: %s: warning: no sound (%s %s: %s)\n", path,
+                avcodec_get_name(st->codecpar->codec_id), what, av_err2str(ret));
+        close_audio(p);
+        fp_demux_drop_audio(p->demux);
+        return;
+    }
+    p->audio_st = st;
 }
 
 int fp_player_open(FPPlayer **out, const char *path, const FPPlayerOptions *o)
@@ -70,7 +115,7 @@ int fp_player_open(FPPlayer **out, const char *path, const FPPlayerOptions *o)
             goto fail;
         }
     }
-    ret = fp_demux_open(&p->demux, path);
+    ret = fp_demux_open(&p->demux, path, !o->no_audio);
     if (ret < 0)
         goto fail;
     p->video_st = fp_demux_video_stream(p->demux);
@@ -102,6 +147,13 @@ int fp_player_open(FPPlayer **out, const char *path, const FPPlayerOptions *o)
         if (ret < 0)
             goto fail;
     }
+    if (fp_demux_audio_stream(p->demux))
+        open_audio(p, path);
+    if (p->audio && p->trace) {
+        fp_decoder_set_trace(p->audio_decoder, p->trace);
+        fp_packet_queue_set_trace(p->audio_pq, p->trace, "audio_packets");
+        fp_frame_queue_set_trace(p->audio_fq, p->trace, "audio_frames");
+    }
     if (!o->headless) {
         ret = open_window(p, path);
         if (ret < 0)
@@ -117,10 +169,14 @@ fail:
 
 static int start_threads(FPPlayer *p)
 {
-    int ret = fp_demux_start(p->demux, p->video_pq);
+    int ret = fp_demux_start(p->demux, p->video_pq, p->audio_pq);
 
     if (ret >= 0)
         ret = fp_decoder_start(p->decoder, p->video_pq, p->video_fq);
+    if (ret >= 0 && p->audio)
+        ret = fp_decoder_start(p->audio_decoder, p->audio_pq, p->audio_fq);
+    if (ret >= 0 && p->audio)
+        ret = fp_audio_out_start(p->audio);
     if (ret >= 0 && p->script)
         ret = fp_script_start(p->script);
     p->threads_started = 1;
@@ -135,6 +191,10 @@ static void abort_all(FPPlayer *p)
     fp_demux_abort(p->demux);
     fp_packet_queue_abort(p->video_pq);
     fp_frame_queue_abort(p->video_fq);
+    if (p->audio) {
+        fp_packet_queue_abort(p->audio_pq);
+        fp_frame_queue_abort(p->audio_fq);
+    }
 }
 
 void fp_player_request_quit(FPPlayer *p)
@@ -151,7 +211,24 @@ static void stop_threads(FPPlayer *p)
     abort_all(p);
     fp_demux_join(p->demux);
     fp_decoder_join(p->decoder);
+    if (p->audio)
+        fp_decoder_join(p->audio_decoder);
     p->threads_started = 0;
+}
+
+/*
+ * At the end of the picture, let the sound finish too: headless so that every
+ * sample is consumed (and hashed), with a device so that the tail is heard.
+ * A device gets a bound, in case the sound runs on long after the picture.
+ */
+static void wait_for_sound(FPPlayer *p)
+{
+    double give_up = fp_clock_now() + (p->opts.headless ? 3600 : 5);
+
+    while (!fp_audio_out_ended(p->audio) && !atomic_load(&p->quit) && fp_clock_now() < give_up)
+        av_usleep(10000);
+    if (!p->opts.headless)
+        av_usleep(100000); /* what the device still holds */
 }
 
 int fp_player_run(FPPlayer *p)
@@ -161,6 +238,9 @@ int fp_player_run(FPPlayer *p)
 
     if (ret >= 0)
         ret = fp_playback_run(p);
+    /* Only when the picture ran to its end: a pause leaves the reader held up on a full queue. */
+    if (ret >= 0 && p->audio && p->eof && !atomic_load(&p->quit))
+        wait_for_sound(p);
     stop_threads(p);
     fp_decoder_stats(p->decoder, &ds);
     /* A decoder that died (out of memory) ended the stream early: report that, not a clean end. */
@@ -186,8 +266,17 @@ void fp_player_stats(FPPlayer *p, FPPlayerStats *s)
     s->pkt_queue_max_bytes = pq.max_bytes_seen;
     s->pkt_queue_max_count = pq.max_count_seen;
     s->frame_queue_max = fq.max_count_seen;
+    s->has_audio = p->audio != NULL;
+    s->drift_samples = p->drift_samples;
+    s->drift_max_ms = p->drift_max * 1000;
+    s->drift_avg_ms = p->drift_samples ? p->drift_sum / p->drift_samples * 1000 : 0;
     av_strlcpy(s->render_driver, p->render ? fp_render_driver(p->render) : "null",
                sizeof(s->render_driver));
+}
+
+int fp_player_audio_md5(FPPlayer *p, char hex[33])
+{
+    return p->audio ? fp_audio_out_md5(p->audio, hex) : AVERROR(EINVAL);
 }
 
 void fp_player_close(FPPlayer **pp)
@@ -197,6 +286,7 @@ void fp_player_close(FPPlayer **pp)
     if (!p)
         return;
     stop_threads(p);
+    close_audio(p); /* the device's callback and the sink read the audio queues: first */
     fp_script_free(&p->script);
     fp_history_free(&p->history);
     fp_render_close(&p->render);

@@ -14,6 +14,7 @@
 #include "framepipe/frame_queue.h"
 #include "framepipe/packet_queue.h"
 #include "framepipe/player.h"
+#include "audio_out.h"
 #include "clock.h"
 #include "command.h"
 #include "decode.h"
@@ -62,6 +63,12 @@ struct FPPlayer {
     FPFrameMD5 *framemd5; /* NULL unless --framemd5 */
     FPScript *script;     /* NULL unless --script */
     FPTrace *trace;       /* NULL unless --trace-ownership */
+    /* Sound; all NULL without it. */
+    AVStream *audio_st;
+    FPDecoder *audio_decoder;
+    FPPacketQueue *audio_pq;
+    FPFrameQueue *audio_fq;
+    FPAudioOut *audio;
     AVStream *video_st;   /* owned by the demuxer */
     FPOrientation orientation; /* the stream's display matrix, unless --no-autorotate */
     int threads_started;
@@ -86,6 +93,8 @@ struct FPPlayer {
     FPCommand keys[FP_KEY_QUEUE_SIZE];
     int nb_keys;
     int64_t displayed, dropped, stale;
+    int64_t drift_samples;
+    double drift_max, drift_sum;
 };
 
 /** The render thread's loop; see fp_player_run(). */

@@ -517,6 +517,21 @@ static int command_for_key(const SDL_KeyboardEvent *key, FPCommand *cmd)
     case SDLK_o:
         cmd->type = FP_CMD_OVERLAY;
         break;
+    case SDLK_9:
+    case SDLK_SLASH:
+    case SDLK_KP_DIVIDE:
+        cmd->type = FP_CMD_VOLUME;
+        cmd->count = -10;
+        break;
+    case SDLK_0:
+    case SDLK_ASTERISK:
+    case SDLK_KP_MULTIPLY:
+        cmd->type = FP_CMD_VOLUME;
+        cmd->count = 10;
+        break;
+    case SDLK_m:
+        cmd->type = FP_CMD_MUTE;
+        break;
     default:
         return 0;
     }

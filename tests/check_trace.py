@@ -15,7 +15,7 @@ import collections
 import json
 import sys
 
-QUEUES = ("video_packets", "video_frames")
+QUEUES = ("video_packets", "video_frames", "audio_packets", "audio_frames")
 RELEASES = ("unref", "free")
 
 

@@ -38,6 +38,9 @@ typedef struct FPPlayerOptions {
     const char *script;            /**< a command file, "-" for stdin; NULL for none */
     int no_autorotate;             /**< ignore the display matrix (rotation, flip) */
     const char *trace_ownership;   /**< write a JSON Lines trace of every hand-off here */
+    int no_audio;                  /**< play no sound */
+    int volume;                    /**< 0 to 100 */
+    int sync_video;                /**< the video clock leads even when there is sound */
 } FPPlayerOptions;
 
 typedef struct FPPlayerStats {
@@ -50,6 +53,10 @@ typedef struct FPPlayerStats {
     int pkt_queue_max_count;     /**< the packet queue's high-water mark, in packets */
     int frame_queue_max;         /**< the frame queue's high-water mark */
     char render_driver[32];      /**< "null" when headless, else the SDL renderer's name */
+    int has_audio;               /**< a sound stream is decoded */
+    int64_t drift_samples;       /**< frames shown while the audio clock led */
+    double drift_max_ms;         /**< largest |audio clock - frame time| when a frame was shown */
+    double drift_avg_ms;         /**< its mean */
 } FPPlayerStats;
 
 /** Fill o with the defaults. */
@@ -86,6 +93,14 @@ void fp_player_request_quit(FPPlayer *p);
 
 /** A consistent snapshot; any time after fp_player_open(). */
 void fp_player_stats(FPPlayer *p, FPPlayerStats *stats);
+
+/**
+ * The MD5 of all sound consumed headless, as interleaved signed 16-bit at the
+ * stream's own rate and channels. After fp_player_run().
+ *
+ * @return 0; AVERROR(EINVAL) when there was no sound or a device played it.
+ */
+int fp_player_audio_md5(FPPlayer *p, char hex[33]);
 
 /** Stop the threads if they run, and free everything. p is set to NULL; NULL is accepted. */
 void fp_player_close(FPPlayer **p);

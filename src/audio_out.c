@@ -1,0 +1,426 @@
+#include <pthread.h>
+#include <stdatomic.h>
+#include <string.h>
+
+#include <SDL.h>
+#include <libavutil/channel_layout.h>
+#include <libavutil/md5.h>
+#include <libavutil/mem.h>
+#include <libavutil/samplefmt.h>
+#include <libswresample/swresample.h>
+
+#include "audio_out.h"
+#include "clock.h"
+
+/* Sound that stops mid-wave clicks: pausing and resuming ramp over this many samples. */
+#define FADE_SAMPLES 256
+/* The audio clock counts as running only if the device reported within this long. */
+#define CLOCK_STALE_SECONDS 0.25
+
+struct FPAudioOut {
+    FPAudioOutOptions opts;
+    AVRational tb;
+    FPFrameQueue *frames;   /* borrowed */
+    FPPacketQueue *packets; /* borrowed */
+    AVFrame *frame;         /* the consumer's: a frame lives here only while it is converted */
+    SwrContext *swr;
+    AVChannelLayout out_layout;
+    int out_rate; /* 0: each frame's own */
+    AVChannelLayout in_layout; /* what swr was made for */
+    int in_format, in_rate;
+
+    /* The device (SDL's audio thread runs the callback). */
+    SDL_AudioDeviceID dev;
+    SDL_AudioSpec spec;
+    int bytes_per_second;
+    uint8_t *buf; /* converted samples not yet handed to SDL */
+    unsigned buf_size;
+    int buf_len, buf_pos;
+    double buf_end; /* stream seconds at the end of buf */
+    int fade;       /* samples into a fade-in after a resume */
+    int was_paused;
+
+    /* The null sink. */
+    pthread_t thread;
+    int started;
+    struct AVMD5 *md5;
+
+    /* Shared with other threads. */
+    pthread_mutex_t lock;
+    double clock_pts, clock_at; /* under lock: heard at clock_at */
+    int clock_valid;
+    atomic_int paused;
+    atomic_int ended;  /* the end-of-stream marker of the current serial was consumed */
+    atomic_int volume; /* 0 to 100 */
+    atomic_int muted;
+    _Atomic double position;
+};
+
+static double frame_start(const FPAudioOut *a, const AVFrame *f)
+{
+    return f->best_effort_timestamp == AV_NOPTS_VALUE ? NAN
+                                                      : f->best_effort_timestamp * av_q2d(a->tb);
+}
+
+/*
+ * A resampler from f's format to interleaved S16 in the output layout and rate.
+ * Made from the frames themselves, not the stream parameters: a decoder may
+ * output another sample format than probing reported, and may change it.
+ */
+static int ensure_resampler(FPAudioOut *a, const AVFrame *f)
+{
+    AVChannelLayout in = {0}, out = {0};
+    int ret;
+
+    if (a->swr && f->format == a->in_format && f->sample_rate == a->in_rate &&
+        !av_channel_layout_compare(&f->ch_layout, &a->in_layout))
+        return 0;
+    swr_free(&a->swr);
+    av_channel_layout_uninit(&a->in_layout);
+    /* Copies: FFmpeg 5.1's swr_alloc_set_opts2() takes the layouts without const. */
+    ret = av_channel_layout_copy(&in, &f->ch_layout);
+    if (ret >= 0)
+        ret = av_channel_layout_copy(&out, &a->out_layout);
+    if (ret >= 0)
+        ret = swr_alloc_set_opts2(&a->swr, &out, AV_SAMPLE_FMT_S16,
+                                  a->out_rate ? a->out_rate : f->sample_rate, &in, f->format,
+                                  f->sample_rate, 0, NULL);
+    if (ret >= 0)
+        ret = swr_init(a->swr);
+    if (ret >= 0)
+        ret = av_channel_layout_copy(&a->in_layout, &f->ch_layout);
+    a->in_format = f->format;
+    a->in_rate = f->sample_rate;
+    av_channel_layout_uninit(&in);
+    av_channel_layout_uninit(&out);
+    return ret;
+}
+
+/*
+ * Takes the next frame worth playing into a->frame, dropping stale ones and
+ * (with a device) ones that end before the video. 0, AVERROR(EAGAIN), AVERROR_EOF, AVERROR_EXIT.
+ */
+static int next_frame(FPAudioOut *a, int64_t timeout_us)
+{
+    for (;;) {
+        int serial, ret = fp_frame_queue_get(a->frames, a->frame, &serial, timeout_us);
+        double start, end;
+
+        if (ret == AVERROR_EOF && serial == fp_packet_queue_serial(a->packets))
+            atomic_store(&a->ended, 1);
+        if (ret < 0)
+            return ret;
+        atomic_store(&a->ended, 0);
+        start = frame_start(a, a->frame);
+        end = start + (double)a->frame->nb_samples / a->frame->sample_rate;
+        if (serial != fp_packet_queue_serial(a->packets) ||
+            (a->dev && !isnan(start) && end < atomic_load(&a->position))) {
+            fp_trace_event(a->opts.trace, FP_TRACE_FRAME, a->frame, "drop", NULL, -1);
+            fp_trace_unref(a->opts.trace, FP_TRACE_FRAME, a->frame, NULL);
+            continue;
+        }
+        return 0;
+    }
+}
+
+/* Converts a->frame into a->buf in the device's format, then releases the frame. */
+static int convert_for_device(FPAudioOut *a)
+{
+    AVFrame *f = a->frame;
+    int out_samples, bytes;
+    uint8_t *out;
+    int got, ret = ensure_resampler(a, f);
+
+    if (ret < 0) {
+        fp_trace_unref(a->opts.trace, FP_TRACE_FRAME, f, NULL);
+        return ret;
+    }
+    out_samples = swr_get_out_samples(a->swr, f->nb_samples);
+    bytes = av_samples_get_buffer_size(NULL, a->spec.channels, out_samples, AV_SAMPLE_FMT_S16, 1);
+
+    if (bytes < 0)
+        return bytes;
+    av_fast_malloc(&a->buf, &a->buf_size, bytes);
+    if (!a->buf)
+        return AVERROR(ENOMEM);
+    out = a->buf;
+    got = swr_convert(a->swr, &out, out_samples, (const uint8_t **)f->extended_data, f->nb_samples);
+    if (!isnan(frame_start(a, f)))
+        a->buf_end = frame_start(a, f) + (double)f->nb_samples / f->sample_rate;
+    else
+        a->buf_end += (double)f->nb_samples / f->sample_rate;
+    fp_trace_event(a->opts.trace, FP_TRACE_FRAME, f, "show", NULL, -1);
+    fp_trace_unref(a->opts.trace, FP_TRACE_FRAME, f, NULL);
+    if (got < 0)
+        return got;
+    a->buf_len = got * a->spec.channels * 2;
+    a->buf_pos = 0;
+    return 0;
+}
+
+static void set_clock(FPAudioOut *a, double pts, double at, int valid)
+{
+    pthread_mutex_lock(&a->lock);
+    a->clock_pts = pts;
+    a->clock_at = at;
+    a->clock_valid = valid;
+    pthread_mutex_unlock(&a->lock);
+}
+
+/* Ramps len bytes of interleaved S16 from silence up (fade in) or down (fade out). */
+static void ramp(FPAudioOut *a, uint8_t *data, int len, int fade_in)
+{
+    int16_t *s = (int16_t *)data;
+    int frames = len / (2 * a->spec.channels);
+
+    for (int i = 0; i < frames && i < FADE_SAMPLES; i++) {
+        int gain = fade_in ? i : FADE_SAMPLES - i;
+        for (int c = 0; c < a->spec.channels; c++)
+            s[i * a->spec.channels + c] = (int16_t)(s[i * a->spec.channels + c] * gain / FADE_SAMPLES);
+    }
+    for (int i = FADE_SAMPLES; !fade_in && i < frames; i++)
+        for (int c = 0; c < a->spec.channels; c++)
+            s[i * a->spec.channels + c] = 0;
+}
+
+static void SDLCALL audio_callback(void *opaque, Uint8 *stream, int len)
+{
+    FPAudioOut *a = opaque;
+    double now = fp_clock_now();
+    int paused = atomic_load(&a->paused);
+    int volume = atomic_load(&a->muted) ? 0 : atomic_load(&a->volume) * SDL_MIX_MAXVOLUME / 100;
+    int written = 0, starved = 0;
+
+    memset(stream, a->spec.silence, len);
+    if (paused && a->was_paused) {
+        set_clock(a, 0, now, 0);
+        return;
+    }
+    while (written < len) {
+        if (a->buf_pos >= a->buf_len) {
+            if (next_frame(a, 0) < 0 || convert_for_device(a) < 0) {
+                starved = 1;
+                break;
+            }
+            continue;
+        }
+        int n = FFMIN(len - written, a->buf_len - a->buf_pos);
+        SDL_MixAudioFormat(stream + written, a->buf + a->buf_pos, AUDIO_S16SYS, n, volume);
+        a->buf_pos += n;
+        written += n;
+    }
+    /* A pause fades this last buffer out; the first buffer after it fades in. */
+    if (paused)
+        ramp(a, stream, len, 0);
+    else if (a->was_paused)
+        ramp(a, stream, len, 1);
+    a->was_paused = paused;
+    /*
+     * The last byte handed over is heard once the device has played what it
+     * holds: buf_end minus what is still in buf, minus the device's buffer.
+     */
+    set_clock(a,
+              a->buf_end - (double)(a->buf_len - a->buf_pos + 2 * len) / a->bytes_per_second,
+              now, !paused && !starved);
+}
+
+/* The null sink: consumes everything as it comes and hashes it as interleaved S16. */
+static void *sink_thread(void *opaque)
+{
+    FPAudioOut *a = opaque;
+    uint8_t *buf = NULL;
+    unsigned size = 0;
+
+    fp_trace_set_thread("audio-out");
+    for (;;) {
+        AVFrame *f = a->frame;
+        int channels, bytes, ret = next_frame(a, -1);
+        uint8_t *out;
+
+        if (ret == AVERROR_EOF)
+            continue; /* a seek may bring more */
+        if (ret < 0)
+            break; /* aborted */
+        if (ensure_resampler(a, f) < 0) {
+            fp_trace_unref(a->opts.trace, FP_TRACE_FRAME, f, NULL);
+            continue;
+        }
+        channels = f->ch_layout.nb_channels;
+        bytes = av_samples_get_buffer_size(NULL, channels, swr_get_out_samples(a->swr, f->nb_samples),
+                                           AV_SAMPLE_FMT_S16, 1);
+        av_fast_malloc(&buf, &size, bytes > 0 ? bytes : 1);
+        out = buf;
+        if (buf && bytes > 0) {
+            int got = swr_convert(a->swr, &out, bytes / (2 * channels),
+                                  (const uint8_t **)f->extended_data, f->nb_samples);
+            if (got > 0)
+                av_md5_update(a->md5, buf, got * 2 * channels);
+        }
+        set_clock(a, frame_start(a, f) + (double)f->nb_samples / f->sample_rate, fp_clock_now(), 0);
+        fp_trace_event(a->opts.trace, FP_TRACE_FRAME, f, "show", NULL, -1);
+        fp_trace_unref(a->opts.trace, FP_TRACE_FRAME, f, NULL);
+    }
+    av_free(buf);
+    return NULL;
+}
+
+static int open_device(FPAudioOut *a, const AVCodecParameters *par)
+{
+    SDL_AudioSpec want = {0};
+
+    if (SDL_InitSubSystem(SDL_INIT_AUDIO)) {
+        av_log(NULL, AV_LOG_ERROR, "SDL audio: %s\n", SDL_GetError());
+        return AVERROR_EXTERNAL;
+    }
+    want.freq = par->sample_rate;
+    want.format = AUDIO_S16SYS;
+    want.channels = (Uint8)FFMIN(FFMAX(par->ch_layout.nb_channels, 1), 2);
+    want.samples = 1024;
+    want.callback = audio_callback;
+    want.userdata = a;
+    a->dev = SDL_OpenAudioDevice(NULL, 0, &want, &a->spec,
+                                 SDL_AUDIO_ALLOW_FREQUENCY_CHANGE | SDL_AUDIO_ALLOW_CHANNELS_CHANGE);
+    if (!a->dev) {
+        av_log(NULL, AV_LOG_ERROR, "SDL audio: %s\n", SDL_GetError());
+        SDL_QuitSubSystem(SDL_INIT_AUDIO);
+        return AVERROR_EXTERNAL;
+    }
+    a->bytes_per_second = a->spec.freq * a->spec.channels * 2;
+    av_channel_layout_default(&a->out_layout, a->spec.channels);
+    a->out_rate = a->spec.freq;
+    return 0;
+}
+
+static int open_sink(FPAudioOut *a, const AVCodecParameters *par)
+{
+    a->md5 = av_md5_alloc();
+    if (!a->md5)
+        return AVERROR(ENOMEM);
+    av_md5_init(a->md5);
+    /* Its own rate and channels, as 'ffmpeg -i F -map 0:a:0 -f s16le -' writes them. */
+    a->out_rate = 0; /* each frame's own */
+    return av_channel_layout_copy(&a->out_layout, &par->ch_layout);
+}
+
+int fp_audio_out_open(FPAudioOut **out, const AVStream *st, FPFrameQueue *frames,
+                      FPPacketQueue *packets, const FPAudioOutOptions *o)
+{
+    FPAudioOut *a = av_mallocz(sizeof(*a));
+    int ret;
+
+    *out = NULL;
+    if (!a)
+        return AVERROR(ENOMEM);
+    a->opts = *o;
+    a->tb = st->time_base;
+    a->frames = frames;
+    a->packets = packets;
+    a->frame = av_frame_alloc();
+    atomic_store(&a->volume, av_clip(o->volume, 0, 100));
+    atomic_store(&a->paused, 1); /* silent until the first picture is up: the player unpauses */
+    a->was_paused = 1;
+    atomic_store(&a->position, -INFINITY);
+    pthread_mutex_init(&a->lock, NULL);
+    ret = a->frame ? 0 : AVERROR(ENOMEM);
+    if (ret >= 0)
+        ret = o->headless ? open_sink(a, st->codecpar) : open_device(a, st->codecpar);
+    if (ret < 0) {
+        fp_audio_out_close(&a);
+        return ret;
+    }
+    *out = a;
+    return 0;
+}
+
+int fp_audio_out_start(FPAudioOut *a)
+{
+    int ret;
+
+    if (a->dev) {
+        SDL_PauseAudioDevice(a->dev, 0);
+        return 0;
+    }
+    ret = pthread_create(&a->thread, NULL, sink_thread, a);
+    if (ret)
+        return AVERROR(ret);
+    a->started = 1;
+    return 0;
+}
+
+void fp_audio_out_set_paused(FPAudioOut *a, int paused)
+{
+    atomic_store(&a->paused, paused);
+}
+
+void fp_audio_out_set_position(FPAudioOut *a, double seconds)
+{
+    atomic_store(&a->position, seconds);
+}
+
+int fp_audio_out_clock(FPAudioOut *a, double now, double *seconds)
+{
+    int ret = AVERROR(EAGAIN);
+
+    pthread_mutex_lock(&a->lock);
+    if (a->dev && a->clock_valid && now - a->clock_at < CLOCK_STALE_SECONDS) {
+        *seconds = a->clock_pts + (now - a->clock_at);
+        ret = 0;
+    }
+    pthread_mutex_unlock(&a->lock);
+    return ret;
+}
+
+int fp_audio_out_ended(FPAudioOut *a)
+{
+    return atomic_load(&a->ended);
+}
+
+void fp_audio_out_set_volume(FPAudioOut *a, int volume)
+{
+    atomic_store(&a->volume, av_clip(volume, 0, 100));
+}
+
+int fp_audio_out_volume(FPAudioOut *a)
+{
+    return atomic_load(&a->volume);
+}
+
+void fp_audio_out_toggle_mute(FPAudioOut *a)
+{
+    atomic_store(&a->muted, !atomic_load(&a->muted));
+}
+
+int fp_audio_out_md5(FPAudioOut *a, char hex[33])
+{
+    uint8_t digest[16];
+
+    if (!a->md5)
+        return AVERROR(EINVAL);
+    av_md5_final(a->md5, digest);
+    for (int i = 0; i < 16; i++)
+        snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+    av_md5_init(a->md5);
+    return 0;
+}
+
+void fp_audio_out_close(FPAudioOut **pa)
+{
+    FPAudioOut *a = *pa;
+
+    if (!a)
+        return;
+    if (a->dev) {
+        SDL_CloseAudioDevice(a->dev); /* waits for a running callback to return */
+        SDL_QuitSubSystem(SDL_INIT_AUDIO);
+    }
+    if (a->started)
+        pthread_join(a->thread, NULL);
+    swr_free(&a->swr);
+    av_channel_layout_uninit(&a->in_layout);
+    av_channel_layout_uninit(&a->out_layout);
+    av_free(a->buf);
+    av_free(a->md5);
+    av_frame_free(&a->frame);
+    pthread_mutex_destroy(&a->lock);
+    av_freep(pa);
+}
