@@ -174,6 +174,12 @@ run still_testsrc2_200x150.png \
     -frames:v 1 -update 1 -c:v png -pix_fmt rgb24 \
     -f image2
 
+# 8b. Sound alone: AAC in MP4, 2 s of a 440 Hz tone that beeps each second.
+run sound_only_aac_2s.m4a \
+    -f lavfi -i "$(tone 48000 2)" \
+    -ac 2 -c:a aac -b:a 96k \
+    -movflags +faststart -f mp4
+
 # Picture-correctness clips (pic_*). 5 frames at 5 fps unless noted; the first
 # frame is the one compared with tests/ref/picture/<file>.png.
 

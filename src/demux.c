@@ -64,14 +64,18 @@ int fp_demux_open(FPDemux **out, const char *path, int want_audio)
     ret = avformat_find_stream_info(d->fmt, NULL);
     if (ret < 0)
         goto fail;
-    ret = av_find_best_stream(d->fmt, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0);
-    if (ret < 0)
-        goto fail;
-    d->video_index = ret;
+    d->video_index = av_find_best_stream(d->fmt, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0);
     if (want_audio)
-        d->audio_index = av_find_best_stream(d->fmt, AVMEDIA_TYPE_AUDIO, -1, d->video_index, NULL, 0);
+        d->audio_index = av_find_best_stream(d->fmt, AVMEDIA_TYPE_AUDIO, -1,
+                                             FFMAX(d->video_index, -1), NULL, 0);
+    if (d->video_index < 0)
+        d->video_index = -1;
     if (d->audio_index < 0)
         d->audio_index = -1;
+    if (d->video_index < 0 && d->audio_index < 0) {
+        ret = AVERROR_STREAM_NOT_FOUND;
+        goto fail;
+    }
     /* Let the demuxer skip what nobody consumes instead of reading it into packets. */
     for (unsigned i = 0; i < d->fmt->nb_streams; i++)
         if ((int)i != d->video_index && (int)i != d->audio_index)
@@ -86,7 +90,7 @@ fail:
 
 AVStream *fp_demux_video_stream(FPDemux *d)
 {
-    return d->fmt->streams[d->video_index];
+    return d->video_index >= 0 ? d->fmt->streams[d->video_index] : NULL;
 }
 
 AVStream *fp_demux_audio_stream(FPDemux *d)
@@ -197,15 +201,18 @@ static int handle_seek(FPDemux *d)
         ret = avformat_seek_file(d->fmt, -1, INT64_MIN, 0, 0, AVSEEK_FLAG_BYTE);
     } else {
         /* At or before ts: the decoder then walks forward to the exact frame. */
-        ret = avformat_seek_file(d->fmt, d->video_index, INT64_MIN, ts, ts, 0);
+        ret = avformat_seek_file(d->fmt, d->video_index >= 0 ? d->video_index : d->audio_index,
+                                 INT64_MIN, ts, ts, 0);
     }
     if (ret < 0)
         av_log(NULL, AV_LOG_WARNING, "seek failed: %s\n", av_err2str(ret));
     else
         av_log(NULL, AV_LOG_DEBUG, "reader: seek %lld to ts %lld\n", (long long)id, (long long)ts);
-    serial = ret < 0 ? ret : fp_packet_queue_flush(d->video_q);
+    serial = ret;
     if (ret >= 0 && d->audio_q)
-        fp_packet_queue_flush(d->audio_q);
+        serial = fp_packet_queue_flush(d->audio_q);
+    if (ret >= 0 && d->video_q)
+        serial = fp_packet_queue_flush(d->video_q); /* the serial the render thread follows */
     pthread_mutex_lock(&d->lock);
     d->seek_done = id;
     d->seek_serial = serial;
@@ -247,7 +254,7 @@ static void *reader_thread(void *arg)
             av_log(NULL, AV_LOG_WARNING, "read error: %s; ending the stream here\n",
                    av_err2str(ret));
         /* Whatever stopped the reading, the decoders must still drain what they have. */
-        if (put_or_yield(d, d->video_q, NULL) < 0)
+        if (d->video_q && put_or_yield(d, d->video_q, NULL) < 0)
             break;
         if (d->audio_q && put_or_yield(d, d->audio_q, NULL) < 0)
             break;
@@ -297,7 +304,7 @@ int fp_demux_start(FPDemux *d, FPPacketQueue *video_q, FPPacketQueue *audio_q)
 {
     int ret;
 
-    d->video_q = video_q;
+    d->video_q = d->video_index >= 0 ? video_q : NULL;
     d->audio_q = d->audio_index >= 0 ? audio_q : NULL;
     ret = pthread_create(&d->thread, NULL, reader_thread, d);
     if (ret)

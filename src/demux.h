@@ -31,7 +31,7 @@ AVStream *fp_demux_audio_stream(FPDemux *d);
 /** Read no audio after all (its decoder is missing). Before fp_demux_start(). */
 void fp_demux_drop_audio(FPDemux *d);
 
-/** The chosen video stream; owned by the demuxer, valid until fp_demux_free(). */
+/** The chosen video stream, or NULL for sound alone; owned by the demuxer. */
 AVStream *fp_demux_video_stream(FPDemux *d);
 
 /** Report reads and drops to t (borrowed; NULL: none). Before fp_demux_start(). */

@@ -785,3 +785,41 @@ int fp_playback_run(FPPlayer *p)
             return ret;
     }
 }
+
+int fp_playback_run_sound(FPPlayer *p)
+{
+    FPCommand cmd;
+
+    fp_trace_set_thread("render");
+    p->paused = p->opts.start_paused;
+    fp_audio_out_set_paused(p->audio, p->paused);
+    if (p->render)
+        fp_render_redraw(p->render);
+    while (!atomic_load(&p->quit) && !fp_audio_out_ended(p->audio)) {
+        if (p->render && fp_render_poll(p->render, (int)(SLICE_SECONDS * 1000), &cmd)) {
+            switch (cmd.type) {
+            case FP_CMD_QUIT:
+                return 0;
+            case FP_CMD_PAUSE:
+            case FP_CMD_PLAY:
+            case FP_CMD_TOGGLE:
+                p->paused = cmd.type == FP_CMD_TOGGLE ? !p->paused : cmd.type == FP_CMD_PAUSE;
+                fp_audio_out_set_paused(p->audio, p->paused);
+                break;
+            case FP_CMD_VOLUME:
+            case FP_CMD_MUTE:
+            case FP_CMD_FULLSCREEN:
+                start_command(p, &cmd); /* these mean the same without a picture */
+                memset(&p->op, 0, sizeof(p->op));
+                break;
+            default:
+                break; /* steps and seeks need a picture */
+            }
+        } else if (!p->render) {
+            if (p->paused)
+                return 0; /* headless and paused: nothing can resume it */
+            av_usleep((unsigned)(SLICE_SECONDS * 1e6));
+        }
+    }
+    return 0;
+}

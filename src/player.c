@@ -23,7 +23,7 @@ const char *fp_strerror(int err, char *buf, size_t size)
     if (err == FP_ERROR_NO_FRAMES)
         av_strlcpy(buf, "no decodable video frames", size);
     else if (err == AVERROR_STREAM_NOT_FOUND)
-        av_strlcpy(buf, "no video stream", size);
+        av_strlcpy(buf, "no video or audio stream", size);
     else
         av_strerror(err, buf, size);
     return buf;
@@ -31,12 +31,13 @@ const char *fp_strerror(int err, char *buf, size_t size)
 
 static int open_window(FPPlayer *p, const char *path)
 {
-    const AVCodecParameters *par = p->video_st->codecpar;
+    /* Sound alone gets a plain black window, for its keys and its title. */
+    const AVCodecParameters *par = p->video_st ? p->video_st->codecpar : NULL;
     FPRenderOptions ro = {
         .title = av_basename(path),
-        .width = par->width > 0 ? par->width : 640,
-        .height = par->height > 0 ? par->height : 480,
-        .sar = av_guess_sample_aspect_ratio(NULL, p->video_st, NULL),
+        .width = par && par->width > 0 ? par->width : 480,
+        .height = par && par->height > 0 ? par->height : 270,
+        .sar = par ? av_guess_sample_aspect_ratio(NULL, p->video_st, NULL) : (AVRational){1, 1},
         .orientation = p->orientation,
     };
 
@@ -119,17 +120,18 @@ int fp_player_open(FPPlayer **out, const char *path, const FPPlayerOptions *o)
     if (ret < 0)
         goto fail;
     p->video_st = fp_demux_video_stream(p->demux);
-    if (!o->no_autorotate)
-        p->orientation = fp_stream_orientation(p->video_st);
-    ret = fp_decoder_open(&p->decoder, p->video_st);
-    if (ret < 0)
-        goto fail;
-    ret = fp_packet_queue_alloc(&p->video_pq, o->packet_queue_max_count, o->packet_queue_max_bytes);
-    if (ret < 0)
-        goto fail;
-    ret = fp_frame_queue_alloc(&p->video_fq, o->frame_queue_size);
-    if (ret < 0)
-        goto fail;
+    if (p->video_st) {
+        if (!o->no_autorotate)
+            p->orientation = fp_stream_orientation(p->video_st);
+        ret = fp_decoder_open(&p->decoder, p->video_st);
+        if (ret >= 0)
+            ret = fp_packet_queue_alloc(&p->video_pq, o->packet_queue_max_count,
+                                        o->packet_queue_max_bytes);
+        if (ret >= 0)
+            ret = fp_frame_queue_alloc(&p->video_fq, o->frame_queue_size);
+        if (ret < 0)
+            goto fail;
+    }
     if (o->trace_ownership) {
         ret = fp_trace_open(&p->trace, o->trace_ownership);
         if (ret < 0) {
@@ -137,18 +139,24 @@ int fp_player_open(FPPlayer **out, const char *path, const FPPlayerOptions *o)
             goto fail;
         }
         fp_demux_set_trace(p->demux, p->trace);
-        fp_decoder_set_trace(p->decoder, p->trace);
-        fp_packet_queue_set_trace(p->video_pq, p->trace, "video_packets");
-        fp_frame_queue_set_trace(p->video_fq, p->trace, "video_frames");
         fp_history_set_trace(p->history, p->trace);
+        if (p->video_st) {
+            fp_decoder_set_trace(p->decoder, p->trace);
+            fp_packet_queue_set_trace(p->video_pq, p->trace, "video_packets");
+            fp_frame_queue_set_trace(p->video_fq, p->trace, "video_frames");
+        }
     }
-    if (o->framemd5) {
+    if (o->framemd5 && p->video_st) {
         ret = fp_framemd5_alloc(&p->framemd5, o->framemd5, fp_demux_format(p->demux), p->video_st);
         if (ret < 0)
             goto fail;
     }
     if (fp_demux_audio_stream(p->demux))
         open_audio(p, path);
+    if (!p->video_st && !p->audio) {
+        ret = AVERROR_STREAM_NOT_FOUND; /* sound alone, and it cannot be played */
+        goto fail;
+    }
     if (p->audio && p->trace) {
         fp_decoder_set_trace(p->audio_decoder, p->trace);
         fp_packet_queue_set_trace(p->audio_pq, p->trace, "audio_packets");
@@ -171,7 +179,7 @@ static int start_threads(FPPlayer *p)
 {
     int ret = fp_demux_start(p->demux, p->video_pq, p->audio_pq);
 
-    if (ret >= 0)
+    if (ret >= 0 && p->video_st)
         ret = fp_decoder_start(p->decoder, p->video_pq, p->video_fq);
     if (ret >= 0 && p->audio)
         ret = fp_decoder_start(p->audio_decoder, p->audio_pq, p->audio_fq);
@@ -189,8 +197,10 @@ static void abort_all(FPPlayer *p)
     if (p->script)
         fp_script_abort(p->script);
     fp_demux_abort(p->demux);
-    fp_packet_queue_abort(p->video_pq);
-    fp_frame_queue_abort(p->video_fq);
+    if (p->video_st) {
+        fp_packet_queue_abort(p->video_pq);
+        fp_frame_queue_abort(p->video_fq);
+    }
     if (p->audio) {
         fp_packet_queue_abort(p->audio_pq);
         fp_frame_queue_abort(p->audio_fq);
@@ -210,7 +220,8 @@ static void stop_threads(FPPlayer *p)
         return;
     abort_all(p);
     fp_demux_join(p->demux);
-    fp_decoder_join(p->decoder);
+    if (p->video_st)
+        fp_decoder_join(p->decoder);
     if (p->audio)
         fp_decoder_join(p->audio_decoder);
     p->threads_started = 0;
@@ -237,11 +248,13 @@ int fp_player_run(FPPlayer *p)
     int ret = start_threads(p);
 
     if (ret >= 0)
-        ret = fp_playback_run(p);
+        ret = p->video_st ? fp_playback_run(p) : fp_playback_run_sound(p);
     /* Only when the picture ran to its end: a pause leaves the reader held up on a full queue. */
-    if (ret >= 0 && p->audio && p->eof && !atomic_load(&p->quit))
+    if (ret >= 0 && p->audio && p->video_st && p->eof && !atomic_load(&p->quit))
         wait_for_sound(p);
     stop_threads(p);
+    if (!p->video_st)
+        return ret;
     fp_decoder_stats(p->decoder, &ds);
     /* A decoder that died (out of memory) ended the stream early: report that, not a clean end. */
     if (ds.fatal_error < 0 && ret >= 0)
@@ -251,13 +264,15 @@ int fp_player_run(FPPlayer *p)
 
 void fp_player_stats(FPPlayer *p, FPPlayerStats *s)
 {
-    FPPacketQueueStats pq;
-    FPFrameQueueStats fq;
-    FPDecoderStats ds;
+    FPPacketQueueStats pq = {0};
+    FPFrameQueueStats fq = {0};
+    FPDecoderStats ds = {0};
 
-    fp_packet_queue_stats(p->video_pq, &pq);
-    fp_frame_queue_stats(p->video_fq, &fq);
-    fp_decoder_stats(p->decoder, &ds);
+    if (p->video_st) {
+        fp_packet_queue_stats(p->video_pq, &pq);
+        fp_frame_queue_stats(p->video_fq, &fq);
+        fp_decoder_stats(p->decoder, &ds);
+    }
     s->decoded = ds.frames;
     s->decode_errors = ds.errors;
     s->displayed = p->displayed;

@@ -100,4 +100,7 @@ struct FPPlayer {
 /** The render thread's loop; see fp_player_run(). */
 int fp_playback_run(FPPlayer *p);
 
+/** The loop for sound alone: a plain window (or none), pause, volume and quit, until the end. */
+int fp_playback_run_sound(FPPlayer *p);
+
 #endif /* FRAMEPIPE_SRC_PLAYER_INTERNAL_H */

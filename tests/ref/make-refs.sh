@@ -35,9 +35,13 @@ for F in "$ASSETS_DIR"/*; do
     printf '  %s\n' "$name"
     out="$REF_DIR/$name.framemd5"
     tmp="$out.tmp"
-    "$FFMPEG" -nostdin -hide_banner -loglevel error -noautorotate -i "$F" \
-        -map 0:v:0 -fps_mode passthrough -autoscale 0 -f framemd5 - > "$out.tmp"
-    mv -f "$out.tmp" "$out"
+    has_video="$("$FFPROBE" -v error -select_streams v:0 \
+        -show_entries stream=index -of csv=p=0 "$F")"
+    if [[ -n "$has_video" ]]; then
+        "$FFMPEG" -nostdin -hide_banner -loglevel error -noautorotate -i "$F" \
+            -map 0:v:0 -fps_mode passthrough -autoscale 0 -f framemd5 - > "$out.tmp"
+        mv -f "$out.tmp" "$out"
+    fi
 
     out="$REF_DIR/$name.audiomd5"
     has_audio="$("$FFPROBE" -v error -select_streams a:0 \
