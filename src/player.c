@@ -151,6 +151,15 @@ int fp_player_open(FPPlayer **out, const char *path, const FPPlayerOptions *o)
         if (ret < 0)
             goto fail;
     }
+    /*
+     * The window first: SDL's hints are not thread-safe, and opening it sets
+     * some, while an open audio device already runs SDL's audio thread.
+     */
+    if (!o->headless) {
+        ret = open_window(p, path);
+        if (ret < 0)
+            goto fail;
+    }
     if (fp_demux_audio_stream(p->demux))
         open_audio(p, path);
     if (!p->video_st && !p->audio) {
@@ -161,11 +170,6 @@ int fp_player_open(FPPlayer **out, const char *path, const FPPlayerOptions *o)
         fp_decoder_set_trace(p->audio_decoder, p->trace);
         fp_packet_queue_set_trace(p->audio_pq, p->trace, "audio_packets");
         fp_frame_queue_set_trace(p->audio_fq, p->trace, "audio_frames");
-    }
-    if (!o->headless) {
-        ret = open_window(p, path);
-        if (ret < 0)
-            goto fail;
     }
     *out = p;
     return 0;
