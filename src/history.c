@@ -69,7 +69,12 @@ void fp_history_free(FPHistory **ph)
 /* Drop the entries farthest from the cursor until the history fits its budget again. */
 static void trim(FPHistory *h)
 {
-    while (h->bytes > h->budget && h->count > 1) {
+    /*
+     * Two entries stay whatever the budget: the cursor and its nearest
+     * neighbour, so a refill before the cursor always leaves the frame a
+     * back-step needs.
+     */
+    while (h->bytes > h->budget && h->count > 2) {
         int before = h->cursor, after = h->count - 1 - h->cursor;
 
         remove_at(h, after >= before ? h->count - 1 : 0);

@@ -9,8 +9,9 @@
  *
  * The history is bounded by the bytes of the buffers it references. When an
  * insertion goes over the budget, the entry farthest from the cursor is
- * unreferenced; the cursor's own entry is never dropped, so one frame larger
- * than the whole budget still stays on screen.
+ * unreferenced. Two entries always stay, the cursor's and its nearest
+ * neighbour's, even when they alone are larger than the budget: the frame on
+ * screen, and the one a step back needs after a refill.
  *
  * Used by the render thread only; not thread-safe.
  */

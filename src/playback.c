@@ -727,9 +727,11 @@ static int show_first_frame(FPPlayer *p)
     ret = append_pending(p);
     if (ret < 0)
         return ret;
+    ret = show(p, 0);
+    /* Only now: the first present can take tens of milliseconds (a new X shared-memory image). */
     fp_clock_set(&p->clock, 0, fp_clock_now());
     set_paused(p, p->opts.start_paused);
-    return show(p, 0);
+    return ret;
 }
 
 int fp_playback_run(FPPlayer *p)

@@ -89,7 +89,7 @@ static void test_budget_drops_farthest_from_cursor(void)
     fp_history_free(&h);
 }
 
-static void test_cursor_survives_a_tiny_budget(void)
+static void test_cursor_and_neighbour_survive_a_tiny_budget(void)
 {
     FPHistory *h;
 
@@ -99,8 +99,17 @@ static void test_cursor_survives_a_tiny_budget(void)
         CHECK_EQ_INT(fp_history_insert(h, fp_history_count(h), f, 1), 0);
         av_frame_free(&f);
     }
-    CHECK_EQ_INT(fp_history_count(h), 1);
-    CHECK_EQ_INT(fp_history_get(h, 0)->best_effort_timestamp, 2);
+    CHECK_EQ_INT(fp_history_count(h), 2);
+    CHECK_EQ_INT(fp_history_get(h, fp_history_cursor(h))->best_effort_timestamp, 2);
+    /* A refill before the cursor keeps the frame right before it. */
+    fp_history_set_cursor(h, 0);
+    for (int i = -5; i < 1; i++) {
+        AVFrame *f = make_frame(i);
+        fp_history_insert(h, fp_history_cursor(h), f, 0);
+        av_frame_free(&f);
+    }
+    CHECK_EQ_INT(fp_history_count(h), 2);
+    CHECK_EQ_INT(fp_history_get(h, fp_history_cursor(h) - 1)->best_effort_timestamp, 0);
     fp_history_free(&h);
 }
 
@@ -109,6 +118,6 @@ int main(void)
     RUN_TEST(test_entries_are_references_not_copies);
     RUN_TEST(test_insert_before_cursor_keeps_the_cursor_frame);
     RUN_TEST(test_budget_drops_farthest_from_cursor);
-    RUN_TEST(test_cursor_survives_a_tiny_budget);
+    RUN_TEST(test_cursor_and_neighbour_survive_a_tiny_budget);
     return CHECK_EXIT();
 }
