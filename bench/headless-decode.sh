@@ -11,6 +11,8 @@ set -euo pipefail
 
 script_dir=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
 repo_root=$(cd -- "$script_dir/.." && pwd -P)
+# shellcheck source=bench/lib.sh
+. "$script_dir/lib.sh"
 
 runs=7
 player="$repo_root/build/framepipe"
@@ -33,10 +35,7 @@ The generated clip is cached in \${XDG_CACHE_HOME:-\$HOME/.cache}/framepipe-benc
 EOF
 }
 
-die() {
-    printf '%s: %s\n' "${0##*/}" "$*" >&2
-    exit 1
-}
+die() { bench_die "$@"; }
 
 need_arg() {
     [[ $# -ge 2 ]] || { printf '%s: %s needs an argument\n' "${0##*/}" "$1" >&2; usage >&2; exit 2; }
@@ -59,16 +58,7 @@ done
 
 # --- tools ------------------------------------------------------------------
 
-if [[ ! -x $player ]]; then
-    {
-        printf '%s: framepipe binary not found or not executable: %s\n' "${0##*/}" "$player"
-        printf 'Build it first:\n'
-        printf '  cd %q && cmake -S . -B build -DCMAKE_BUILD_TYPE=Release && cmake --build build -j2\n' "$repo_root"
-        printf 'or point --player at an existing build.\n'
-    } >&2
-    exit 1
-fi
-player=$(cd -- "$(dirname -- "$player")" && pwd -P)/$(basename -- "$player")
+player=$(bench_player "$player" "$repo_root")
 
 command -v ffmpeg >/dev/null 2>&1 || die "ffmpeg not found in PATH (apt-get install ffmpeg)"
 [[ -x /usr/bin/time ]] || die "/usr/bin/time not found (apt-get install time); it measures peak RSS"
@@ -79,35 +69,12 @@ trap 'rm -rf -- "$tmpdir"' EXIT
 # --- clip -------------------------------------------------------------------
 
 if [[ -n $clip ]]; then
-    [[ -f $clip && -r $clip ]] || die "clip not found or not readable: $clip"
-    clip=$(cd -- "$(dirname -- "$clip")" && pwd -P)/$(basename -- "$clip")
+    clip=$(bench_user_clip "$clip")
 else
-    cache_dir="${XDG_CACHE_HOME:-$HOME/.cache}/framepipe-bench"
-    clip="$cache_dir/testsrc2-1920x1080p60-600f-x264-medium-g250.mp4"
-    if [[ ! -s $clip ]]; then
-        mkdir -p -- "$cache_dir"
-        printf 'generating %s (600 frames of 1080p60 H.264; takes a minute) ...\n' "$clip" >&2
-        part="$clip.part.$$.mp4"
-        if ! ffmpeg -nostdin -hide_banner -loglevel error -y \
-                -f lavfi -i "testsrc2=s=1920x1080:r=60" -frames:v 600 \
-                -c:v libx264 -preset medium -pix_fmt yuv420p -g 250 \
-                -an "$part"; then
-            rm -f -- "$part"
-            die "could not generate the test clip with ffmpeg"
-        fi
-        mv -f -- "$part" "$clip"
-    fi
+    clip=$(bench_clip)
 fi
 
 # --- timing helpers ---------------------------------------------------------
-
-now() {
-    if [[ -n ${EPOCHREALTIME:-} ]]; then
-        printf '%s\n' "${EPOCHREALTIME/,/.}"
-    else
-        date +%s.%N
-    fi
-}
 
 # run_timed NAME CMD...: runs CMD under /usr/bin/time, prints
 # "WALL_S PEAK_RSS_KIB CPU_S" (CPU = user + system, all threads).
@@ -116,9 +83,9 @@ run_timed() {
     local name=$1; shift
     local tfile="$tmpdir/$name.time" efile="$tmpdir/$name.err"
     local t0 t1 status=0 rss cpu
-    t0=$(now)
+    t0=$(bench_now)
     /usr/bin/time -f '%e %M %U %S' -o "$tfile" "$@" >/dev/null 2>"$efile" </dev/null || status=$?
-    t1=$(now)
+    t1=$(bench_now)
     if [[ $status -ne 0 ]]; then
         printf '%s: %s exited with status %d:\n' "${0##*/}" "$name" "$status" >&2
         tail -n 20 -- "$efile" >&2
@@ -171,35 +138,24 @@ for ((i = 1; i <= runs; i++)); do
     done
 done
 
-median() {
-    printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 }
-        END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-minmax() {
-    printf '%s\n' "$@" | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%.3f-%.3f", lo, hi }'
-}
-
-fp_wall_med=$(median "${fp_wall[@]}")
-ff_wall_med=$(median "${ff_wall[@]}")
-fp_rss_med=$(median "${fp_rss[@]}")
-ff_rss_med=$(median "${ff_rss[@]}")
-fp_cpu_med=$(median "${fp_cpu[@]}")
-ff_cpu_med=$(median "${ff_cpu[@]}")
+fp_wall_med=$(bench_median "${fp_wall[@]}")
+ff_wall_med=$(bench_median "${ff_wall[@]}")
+fp_rss_med=$(bench_median "${fp_rss[@]}")
+ff_rss_med=$(bench_median "${ff_rss[@]}")
+fp_cpu_med=$(bench_median "${fp_cpu[@]}")
+ff_cpu_med=$(bench_median "${ff_cpu[@]}")
 
 # --- report -----------------------------------------------------------------
 
-cpu_model=$(awk -F': *' '/^(model name|Hardware|cpu model|Processor)[[:space:]]*:/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)
-ff_version=$(ffmpeg -hide_banner -version 2>/dev/null | awk 'NR == 1 { print $3 }')
 frames=$fp_frames
 
 echo
 printf 'headless decode: %s (%s frames), %d alternating rounds\n' "$clip" "$frames" "$runs"
-printf 'machine: nproc=%s cpu="%s" kernel=%s ffmpeg=%s date=%s\n' \
-    "$(nproc)" "${cpu_model:-unknown}" "$(uname -r)" "${ff_version:-unknown}" "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+bench_machine
 echo
 awk -v fw="$fp_wall_med" -v cw="$ff_wall_med" -v fm="$fp_rss_med" -v cm="$ff_rss_med" \
     -v fc="$fp_cpu_med" -v cc="$ff_cpu_med" -v n="$frames" \
-    -v fr="$(minmax "${fp_wall[@]}")" -v cr="$(minmax "${ff_wall[@]}")" 'BEGIN {
+    -v fr="$(bench_minmax "${fp_wall[@]}")" -v cr="$(bench_minmax "${ff_wall[@]}")" 'BEGIN {
     printf "%-10s %13s %14s %8s %13s %14s\n", "", "median wall s", "wall min-max s", "fps", "median cpu s", "median RSS MiB"
     printf "%-10s %13.3f %14s %8.1f %13.2f %14.1f\n", "framepipe", fw, fr, (fw > 0 ? n / fw : 0), fc, fm / 1024
     printf "%-10s %13.3f %14s %8.1f %13.2f %14.1f\n", "ffmpeg", cw, cr, (cw > 0 ? n / cw : 0), cc, cm / 1024
