@@ -255,6 +255,8 @@ static void idle(FPPlayer *p, double seconds)
     if (p->render) {
         if (fp_render_poll(p->render, (int)ceil(seconds * 1000), &cmd))
             dispatch_key(p, &cmd);
+    } else if (p->script && !p->script_ended && p->op.type == FP_CMD_NONE) {
+        fp_script_wait(p->script, (int64_t)(seconds * 1e6)); /* wakes when a command comes */
     } else {
         av_usleep((unsigned)(seconds * 1e6));
     }

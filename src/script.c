@@ -5,6 +5,7 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <libavutil/error.h>
@@ -111,6 +112,7 @@ static int hand_over(FPScript *s, const FPCommand *cmd)
     s->cmd = *cmd;
     s->has_cmd = 1;
     s->taken = 0;
+    pthread_cond_broadcast(&s->cond); /* wake a render thread waiting in fp_script_wait() */
     while (!atomic_load(&s->abort) && s->has_cmd)
         pthread_cond_wait(&s->cond, &s->lock);
     pthread_mutex_unlock(&s->lock);
@@ -137,6 +139,7 @@ static void *script_thread(void *arg)
     }
     pthread_mutex_lock(&s->lock);
     s->ended = 1;
+    pthread_cond_broadcast(&s->cond);
     pthread_mutex_unlock(&s->lock);
     return NULL;
 }
@@ -165,6 +168,25 @@ int fp_script_take(FPScript *s, FPCommand *cmd)
     }
     pthread_mutex_unlock(&s->lock);
     return ret;
+}
+
+void fp_script_wait(FPScript *s, int64_t timeout_us)
+{
+    struct timespec deadline;
+
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += timeout_us / 1000000;
+    deadline.tv_nsec += (long)(timeout_us % 1000000) * 1000;
+    if (deadline.tv_nsec >= 1000000000L) {
+        deadline.tv_sec++;
+        deadline.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&s->lock);
+    while (!atomic_load(&s->abort) && !s->ended && !(s->has_cmd && !s->taken)) {
+        if (pthread_cond_timedwait(&s->cond, &s->lock, &deadline))
+            break;
+    }
+    pthread_mutex_unlock(&s->lock);
 }
 
 void fp_script_done(FPScript *s)

@@ -8,6 +8,8 @@
 #ifndef FRAMEPIPE_SRC_SCRIPT_H
 #define FRAMEPIPE_SRC_SCRIPT_H
 
+#include <stdint.h>
+
 #include "command.h"
 
 typedef struct FPScript FPScript;
@@ -28,6 +30,13 @@ int fp_script_start(FPScript *s);
  *         script has ended and every command was taken.
  */
 int fp_script_take(FPScript *s, FPCommand *cmd);
+
+/**
+ * Render thread: wait at most timeout_us for a command to be handed over (or
+ * for the script to end), so an idle player answers a script at once instead
+ * of at its next poll.
+ */
+void fp_script_wait(FPScript *s, int64_t timeout_us);
 
 /** Render thread: the command last taken is complete; the reader may go on. */
 void fp_script_done(FPScript *s);
