@@ -37,17 +37,13 @@ EOF
 
 die() { bench_die "$@"; }
 
-need_arg() {
-    [[ $# -ge 2 ]] || { printf '%s: %s needs an argument\n' "${0##*/}" "$1" >&2; usage >&2; exit 2; }
-}
-
 while [[ $# -gt 0 ]]; do
     case "$1" in
-        --runs) need_arg "$@"; runs=$2; shift 2 ;;
+        --runs) bench_need_arg "$@"; runs=$2; shift 2 ;;
         --runs=*) runs=${1#*=}; shift ;;
-        --player) need_arg "$@"; player=$2; shift 2 ;;
+        --player) bench_need_arg "$@"; player=$2; shift 2 ;;
         --player=*) player=${1#*=}; shift ;;
-        --clip) need_arg "$@"; clip=$2; shift 2 ;;
+        --clip) bench_need_arg "$@"; clip=$2; shift 2 ;;
         --clip=*) clip=${1#*=}; shift ;;
         -h|--help) usage; exit 0 ;;
         *) printf '%s: unknown argument: %s\n' "${0##*/}" "$1" >&2; usage >&2; exit 2 ;;

@@ -21,6 +21,12 @@ bench_die() {
 # preset medium, yuv420p, GOP 250, B-frames), no audio. Generation takes about
 # a minute; it writes to a temporary name and renames, so an interrupted run
 # leaves no half-written clip behind.
+# bench_need_arg OPTION [VALUE ...]: an option that takes a value must have one. Uses the
+# calling script's usage function.
+bench_need_arg() {
+    [[ $# -ge 2 ]] || { printf '%s: %s needs an argument\n' "${0##*/}" "$1" >&2; usage >&2; exit 2; }
+}
+
 bench_clip() {
     local dir clip part
     dir=$(bench_cache_dir)

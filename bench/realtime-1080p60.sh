@@ -49,19 +49,15 @@ EOF
 
 die() { bench_die "$@"; }
 
-need_arg() {
-    [[ $# -ge 2 ]] || { printf '%s: %s needs an argument\n' "${0##*/}" "$1" >&2; usage >&2; exit 2; }
-}
-
 while [[ $# -gt 0 ]]; do
     case "$1" in
-        --rounds) need_arg "$@"; rounds=$2; shift 2 ;;
+        --rounds) bench_need_arg "$@"; rounds=$2; shift 2 ;;
         --rounds=*) rounds=${1#*=}; shift ;;
-        --player) need_arg "$@"; player=$2; shift 2 ;;
+        --player) bench_need_arg "$@"; player=$2; shift 2 ;;
         --player=*) player=${1#*=}; shift ;;
-        --clip) need_arg "$@"; clip=$2; shift 2 ;;
+        --clip) bench_need_arg "$@"; clip=$2; shift 2 ;;
         --clip=*) clip=${1#*=}; shift ;;
-        --display) need_arg "$@"; display=$2; shift 2 ;;
+        --display) bench_need_arg "$@"; display=$2; shift 2 ;;
         --display=*) display=${1#*=}; shift ;;
         --no-mpv) use_mpv=0; shift ;;
         --no-ffplay) use_ffplay=0; shift ;;

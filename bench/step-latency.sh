@@ -67,34 +67,30 @@ EOF
 
 die() { bench_die "$@"; }
 
-need_arg() {
-    [[ $# -ge 2 ]] || { printf '%s: %s needs an argument\n' "${0##*/}" "$1" >&2; usage >&2; exit 2; }
-}
-
 while [[ $# -gt 0 ]]; do
     case "$1" in
-        --rounds) need_arg "$@"; rounds=$2; shift 2 ;;
+        --rounds) bench_need_arg "$@"; rounds=$2; shift 2 ;;
         --rounds=*) rounds=${1#*=}; shift ;;
-        --player) need_arg "$@"; player=$2; shift 2 ;;
+        --player) bench_need_arg "$@"; player=$2; shift 2 ;;
         --player=*) player=${1#*=}; shift ;;
-        --clip) need_arg "$@"; clip=$2; shift 2 ;;
+        --clip) bench_need_arg "$@"; clip=$2; shift 2 ;;
         --clip=*) clip=${1#*=}; shift ;;
         --no-mpv) use_mpv=0; shift ;;
-        --mpv-opt) need_arg "$@"; mpv_opts+=("$2"); shift 2 ;;
+        --mpv-opt) bench_need_arg "$@"; mpv_opts+=("$2"); shift 2 ;;
         --mpv-opt=*) mpv_opts+=("${1#*=}"); shift ;;
-        --back) need_arg "$@"; n_back=$2; shift 2 ;;
+        --back) bench_need_arg "$@"; n_back=$2; shift 2 ;;
         --back=*) n_back=${1#*=}; shift ;;
-        --refills) need_arg "$@"; n_refill=$2; shift 2 ;;
+        --refills) bench_need_arg "$@"; n_refill=$2; shift 2 ;;
         --refills=*) n_refill=${1#*=}; shift ;;
-        --seeks) need_arg "$@"; n_seek=$2; shift 2 ;;
+        --seeks) bench_need_arg "$@"; n_seek=$2; shift 2 ;;
         --seeks=*) n_seek=${1#*=}; shift ;;
-        --steps) need_arg "$@"; n_step=$2; shift 2 ;;
+        --steps) bench_need_arg "$@"; n_step=$2; shift 2 ;;
         --steps=*) n_step=${1#*=}; shift ;;
-        --refill-history-mb) need_arg "$@"; refill_mb=$2; shift 2 ;;
+        --refill-history-mb) bench_need_arg "$@"; refill_mb=$2; shift 2 ;;
         --refill-history-mb=*) refill_mb=${1#*=}; shift ;;
-        --seed) need_arg "$@"; seed=$2; shift 2 ;;
+        --seed) bench_need_arg "$@"; seed=$2; shift 2 ;;
         --seed=*) seed=${1#*=}; shift ;;
-        --save) need_arg "$@"; save=$2; shift 2 ;;
+        --save) bench_need_arg "$@"; save=$2; shift 2 ;;
         --save=*) save=${1#*=}; shift ;;
         -h|--help) usage; exit 0 ;;
         *) printf '%s: unknown argument: %s\n' "${0##*/}" "$1" >&2; usage >&2; exit 2 ;;
