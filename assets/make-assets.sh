@@ -281,6 +281,22 @@ run pic_pal8_320x240.png \
     -frames:v 1 -update 1 -c:v png -pix_fmt pal8 \
     -f image2
 
+# 20. The subsampling and layouts SDL cannot take, one frame each, BT.601 bars:
+#     4:2:2, 4:1:1 and 4:1:0 in FFV1; NV12 as raw video in NUT. (No container
+#     here stores raw P010; only hardware decoders output it.)
+for fmt in yuv422p yuv411p yuv410p; do
+    run "pic_${fmt}_320x240.mkv" \
+        -f lavfi -i "$(bars_rgb smptebars 320x240 5),$(to_yuv bt601 tv "$fmt")" \
+        -frames:v 1 -c:v ffv1 -pix_fmt "$fmt" "${TAGS_601[@]}" \
+        -f matroska
+done
+for fmt in nv12; do
+    run "pic_${fmt}_320x240.nut" \
+        -f lavfi -i "$(bars_rgb smptebars 320x240 5),$(to_yuv bt601 tv "$fmt")" \
+        -frames:v 1 -c:v rawvideo -pix_fmt "$fmt" "${TAGS_601[@]}" \
+        -f nut
+done
+
 # 19. Alpha: animated PNG (rgba), testsrc2 320x240, 5 frames at 5 fps. Top half
 #     opaque; bottom half alpha ramps from 0 (left edge, fully transparent) to
 #     255 (right edge).

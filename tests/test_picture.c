@@ -172,6 +172,10 @@ static void test_rgb_odd_size(void) { check_asset("pic_rgb_odd_321x241.mkv"); }
 static void test_paletted(void) { check_asset("pic_pal8_320x240.png"); }
 static void test_gif(void) { check_asset("pic_pal8_320x240.gif"); }
 static void test_alpha_over_black(void) { check_asset("pic_alpha_320x240.apng"); }
+static void test_yuv422p(void) { check_asset("pic_yuv422p_320x240.mkv"); }
+static void test_yuv411p(void) { check_asset("pic_yuv411p_320x240.mkv"); }
+static void test_yuv410p(void) { check_asset("pic_yuv410p_320x240.mkv"); }
+static void test_nv12_direct(void) { check_asset("pic_nv12_320x240.nut"); }
 
 static void as_bt601(AVFrame *f)
 {
@@ -246,6 +250,10 @@ int main(int argc, char **argv)
     RUN_TEST(test_paletted);
     RUN_TEST(test_gif);
     RUN_TEST(test_alpha_over_black);
+    RUN_TEST(test_yuv422p);
+    RUN_TEST(test_yuv411p);
+    RUN_TEST(test_yuv410p);
+    RUN_TEST(test_nv12_direct);
     RUN_TEST(test_detects_wrong_matrix);
     RUN_TEST(test_detects_wrong_range);
     SDL_Quit();
