@@ -33,7 +33,7 @@ struct FPAudioOut {
     SDL_AudioDeviceID dev;
     SDL_AudioSpec spec;
     int bytes_per_second;
-    uint8_t *buf; /* converted samples not yet handed to SDL */
+    uint8_t *buf; /* converted samples (with a device: not yet handed to SDL) */
     unsigned buf_size;
     int buf_len, buf_pos;
     double buf_end; /* stream seconds at the end of buf */
@@ -123,37 +123,48 @@ static int next_frame(FPAudioOut *a, int64_t timeout_us)
     }
 }
 
-/* Converts a->frame into a->buf in the device's format, then releases the frame. */
-static int convert_for_device(FPAudioOut *a)
+/*
+ * Converts a->frame into a->buf as interleaved S16 with the given channel
+ * count, and releases the frame whatever happens, so that a->frame is blank
+ * for the next get. Returns the bytes converted, or a negative error.
+ */
+static int resample(FPAudioOut *a, int channels)
 {
     AVFrame *f = a->frame;
-    int out_samples, bytes;
-    uint8_t *out;
-    int got, ret = ensure_resampler(a, f);
+    int out_samples = 0, ret = ensure_resampler(a, f);
 
-    if (ret < 0) {
-        fp_trace_unref(a->opts.trace, FP_TRACE_FRAME, f, NULL);
-        return ret;
+    if (ret >= 0) {
+        out_samples = swr_get_out_samples(a->swr, f->nb_samples);
+        ret = av_samples_get_buffer_size(NULL, channels, out_samples, AV_SAMPLE_FMT_S16, 1);
     }
-    out_samples = swr_get_out_samples(a->swr, f->nb_samples);
-    bytes = av_samples_get_buffer_size(NULL, a->spec.channels, out_samples, AV_SAMPLE_FMT_S16, 1);
+    if (ret >= 0) {
+        av_fast_malloc(&a->buf, &a->buf_size, FFMAX(ret, 1));
+        ret = a->buf ? 0 : AVERROR(ENOMEM);
+    }
+    if (ret >= 0) {
+        uint8_t *out = a->buf;
+        ret = swr_convert(a->swr, &out, out_samples, (const uint8_t **)f->extended_data,
+                          f->nb_samples);
+    }
+    if (ret >= 0) {
+        ret *= 2 * channels;
+        fp_trace_event(a->opts.trace, FP_TRACE_FRAME, f, "show", NULL, -1);
+    }
+    fp_trace_unref(a->opts.trace, FP_TRACE_FRAME, f, NULL);
+    return ret;
+}
 
+/* Converts a->frame for the device into a->buf, and notes the stream time at its end. */
+static int convert_for_device(FPAudioOut *a)
+{
+    double start = frame_start(a, a->frame);
+    double length = (double)a->frame->nb_samples / a->frame->sample_rate;
+    int bytes = resample(a, a->spec.channels);
+
+    a->buf_end = isnan(start) ? a->buf_end + length : start + length;
     if (bytes < 0)
         return bytes;
-    av_fast_malloc(&a->buf, &a->buf_size, bytes);
-    if (!a->buf)
-        return AVERROR(ENOMEM);
-    out = a->buf;
-    got = swr_convert(a->swr, &out, out_samples, (const uint8_t **)f->extended_data, f->nb_samples);
-    if (!isnan(frame_start(a, f)))
-        a->buf_end = frame_start(a, f) + (double)f->nb_samples / f->sample_rate;
-    else
-        a->buf_end += (double)f->nb_samples / f->sample_rate;
-    fp_trace_event(a->opts.trace, FP_TRACE_FRAME, f, "show", NULL, -1);
-    fp_trace_unref(a->opts.trace, FP_TRACE_FRAME, f, NULL);
-    if (got < 0)
-        return got;
-    a->buf_len = got * a->spec.channels * 2;
+    a->buf_len = bytes;
     a->buf_pos = 0;
     return 0;
 }
@@ -228,39 +239,24 @@ static void SDLCALL audio_callback(void *opaque, Uint8 *stream, int len)
 static void *sink_thread(void *opaque)
 {
     FPAudioOut *a = opaque;
-    uint8_t *buf = NULL;
-    unsigned size = 0;
 
     fp_trace_set_thread("audio-out");
     for (;;) {
         AVFrame *f = a->frame;
         int channels, bytes, ret = next_frame(a, -1);
-        uint8_t *out;
+        double end;
 
         if (ret == AVERROR_EOF)
             continue; /* a seek may bring more */
         if (ret < 0)
             break; /* aborted */
-        if (ensure_resampler(a, f) < 0) {
-            fp_trace_unref(a->opts.trace, FP_TRACE_FRAME, f, NULL);
-            continue;
-        }
         channels = f->ch_layout.nb_channels;
-        bytes = av_samples_get_buffer_size(NULL, channels, swr_get_out_samples(a->swr, f->nb_samples),
-                                           AV_SAMPLE_FMT_S16, 1);
-        av_fast_malloc(&buf, &size, bytes > 0 ? bytes : 1);
-        out = buf;
-        if (buf && bytes > 0) {
-            int got = swr_convert(a->swr, &out, bytes / (2 * channels),
-                                  (const uint8_t **)f->extended_data, f->nb_samples);
-            if (got > 0)
-                av_md5_update(a->md5, buf, got * 2 * channels);
-        }
-        set_clock(a, frame_start(a, f) + (double)f->nb_samples / f->sample_rate, fp_clock_now(), 0);
-        fp_trace_event(a->opts.trace, FP_TRACE_FRAME, f, "show", NULL, -1);
-        fp_trace_unref(a->opts.trace, FP_TRACE_FRAME, f, NULL);
+        end = frame_start(a, f) + (double)f->nb_samples / f->sample_rate;
+        bytes = resample(a, channels); /* f is blank after this */
+        if (bytes > 0)
+            av_md5_update(a->md5, a->buf, bytes);
+        set_clock(a, end, fp_clock_now(), 0);
     }
-    av_free(buf);
     return NULL;
 }
 

@@ -57,11 +57,6 @@ fail:
     return ret;
 }
 
-const char *fp_decoder_codec_name(const FPDecoder *d)
-{
-    return d->avctx->codec->name;
-}
-
 static int is_fatal(int err)
 {
     return err == AVERROR(ENOMEM) || err == AVERROR_EXIT;

@@ -27,9 +27,6 @@ typedef struct FPDecoder FPDecoder;
  */
 int fp_decoder_open(FPDecoder **d, const AVStream *st);
 
-/** Name of the codec, for messages. */
-const char *fp_decoder_codec_name(const FPDecoder *d);
-
 /** Report sends, receives and releases to t (borrowed; NULL: none). Before the start. */
 void fp_decoder_set_trace(FPDecoder *d, FPTrace *t);
 

@@ -17,7 +17,6 @@ struct FPDemux {
     pthread_t thread;
     int started;
     atomic_int abort;
-    atomic_llong packets_read;
     pthread_mutex_t lock;
     pthread_cond_t wake; /* the reader idles on it after end of stream */
     FPTrace *trace;
@@ -105,11 +104,6 @@ void fp_demux_drop_audio(FPDemux *d)
     d->audio_index = -1;
 }
 
-int64_t fp_demux_packets_read(FPDemux *d)
-{
-    return atomic_load(&d->packets_read);
-}
-
 static int seek_pending(FPDemux *d)
 {
     int pending;
@@ -168,7 +162,6 @@ static int route_packet(FPDemux *d, AVPacket *pkt)
             return ret;
         }
     }
-    atomic_fetch_add(&d->packets_read, 1);
     fp_trace_birth(d->trace, FP_TRACE_PACKET, pkt);
     fp_trace_event(d->trace, FP_TRACE_PACKET, pkt, "read", NULL, -1);
     return put_or_yield(d, q, pkt);

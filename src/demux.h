@@ -80,7 +80,4 @@ int64_t fp_demux_request_seek(FPDemux *d, int64_t ts, int flags);
  */
 int fp_demux_seek_result(FPDemux *d, int64_t id, int *serial);
 
-/** Packets read from the video stream so far. */
-int64_t fp_demux_packets_read(FPDemux *d);
-
 #endif /* FRAMEPIPE_SRC_DEMUX_H */

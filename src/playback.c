@@ -416,8 +416,6 @@ static int seek_earlier(FPPlayer *p)
     return 1;
 }
 
-static int step_back(FPPlayer *p);
-
 /* The refill reached the history's old first frame (or the end): show the frame before it. */
 static int finish_back_refill(FPPlayer *p)
 {
