@@ -170,10 +170,11 @@ static void print_stats(FPPlayer *p)
         snprintf(drift, sizeof(drift), " av_drift_max_ms=%.1f av_drift_avg_ms=%.1f",
                  s.drift_max_ms, s.drift_avg_ms);
     fprintf(stderr,
-            "stats: decoded=%lld displayed=%lld dropped=%lld stale=%lld decode_errors=%lld "
+            "stats: decoded=%lld displayed=%lld dropped=%lld stale=%lld decode_errors=%lld seeks=%lld "
             "pkt_queue_max_bytes=%zu pkt_queue_max=%d frame_queue_max=%d render=%s audio=%s%s\n",
             (long long)s.decoded, (long long)s.displayed, (long long)s.dropped,
-            (long long)s.stale, (long long)s.decode_errors, s.pkt_queue_max_bytes,
+            (long long)s.stale, (long long)s.decode_errors, (long long)s.seeks,
+            s.pkt_queue_max_bytes,
             s.pkt_queue_max_count, s.frame_queue_max, s.render_driver,
             s.has_audio ? "yes" : "no", drift);
 }

@@ -384,6 +384,7 @@ static void request_seek(FPPlayer *p, int64_t seek_ts)
     if (p->serial >= 0)
         op->prev_serial = p->serial;
     op->seek_ts = FFMAX(seek_ts, p->first_pts);
+    p->seeks++;
     op->request = fp_demux_request_seek(p->demux, op->seek_ts,
                                         op->seek_ts <= p->first_pts ? FP_DEMUX_SEEK_START : 0);
     op->landed = 0;
@@ -678,11 +679,21 @@ static void dispatch_key(FPPlayer *p, const FPCommand *cmd)
         atomic_store(&p->quit, 1);
         return;
     }
-    if (cmd->type == FP_CMD_SEEK && p->op.type == FP_CMD_SEEK && p->op.mode == FP_SEEK_EXACT &&
-        !p->op.from_script) {
-        start_seek(p, FP_SEEK_EXACT,
-                   p->op.target + llrint(cmd->seconds / av_q2d(p->video_st->time_base)));
-        return;
+    if (cmd->type == FP_CMD_SEEK && cmd->relative) {
+        FPCommand *last = p->nb_keys ? &p->keys[p->nb_keys - 1] : NULL;
+
+        /* Keys not started yet: one seek by the sum. */
+        if (last && last->type == FP_CMD_SEEK && last->relative) {
+            last->seconds += cmd->seconds;
+            return;
+        }
+        /* A seek by key under way: move its target; the reader drops the stale request. */
+        if (!p->nb_keys && p->op.type == FP_CMD_SEEK && p->op.mode == FP_SEEK_EXACT &&
+            !p->op.from_script && seekable(p)) {
+            start_seek(p, FP_SEEK_EXACT,
+                       p->op.target + llrint(cmd->seconds / av_q2d(p->video_st->time_base)));
+            return;
+        }
     }
     if (p->nb_keys < FP_KEY_QUEUE_SIZE)
         p->keys[p->nb_keys++] = *cmd;

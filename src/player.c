@@ -282,6 +282,7 @@ void fp_player_stats(FPPlayer *p, FPPlayerStats *s)
     s->displayed = p->displayed;
     s->dropped = p->dropped;
     s->stale = p->stale;
+    s->seeks = p->seeks;
     s->pkt_queue_max_bytes = pq.max_bytes_seen;
     s->pkt_queue_max_count = pq.max_count_seen;
     s->frame_queue_max = fq.max_count_seen;

@@ -92,7 +92,7 @@ struct FPPlayer {
     FPOperation op;
     FPCommand keys[FP_KEY_QUEUE_SIZE];
     int nb_keys;
-    int64_t displayed, dropped, stale;
+    int64_t displayed, dropped, stale, seeks;
     int64_t drift_samples;
     double drift_max, drift_sum;
 };

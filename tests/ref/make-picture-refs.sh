@@ -12,6 +12,9 @@
 #       rounding, full chroma interpolation;
 #     - formats with alpha are composited over black (colour premultiplied by
 #       alpha, then alpha dropped).
+#   tests/ref/picture/<file>.noautorotate.png  for a clip with a display
+#                                 matrix: the same, as stored (ffmpeg -noautorotate),
+#                                 what --no-autorotate shows.
 #   The PNGs carry no colour tags (no gAMA/cHRM chunks): the RGB values are
 #   what a player puts on an sRGB screen without colour management.
 #
@@ -54,6 +57,25 @@ probe() {
         -of default=noprint_wrappers=1:nokey=1 "$1"
 }
 
+# probe_rotation FILE: the display matrix's rotation of the first video stream, empty if none.
+probe_rotation() {
+    "$FFPROBE" -v error -select_streams v:0 -show_entries stream_side_data=rotation \
+        -of default=noprint_wrappers=1:nokey=1 "$1"
+}
+
+# write_ref FILE FILTERS OUT [INPUT OPTIONS...]: the first frame through FILTERS as an rgb24 PNG.
+write_ref() {
+    local file=$1 vf=$2 out=$3
+    shift 3
+    tmp="$out.tmp"
+    "$FFMPEG" -nostdin -hide_banner -loglevel error -y "$@" -i "$file" \
+        -map 0:v:0 -vf "$vf" -sws_flags "$SWS_FLAGS" \
+        -frames:v 1 -update 1 -c:v png -pix_fmt rgb24 \
+        -map_metadata -1 -fflags +bitexact -flags +bitexact \
+        -f image2 "$tmp"
+    mv -f "$tmp" "$out"
+}
+
 mkdir -p "$OUT_DIR"
 tmp=""
 trap '[[ -z "$tmp" ]] || rm -f "$tmp"' EXIT
@@ -92,14 +114,12 @@ for F in "$ASSETS_DIR"/pic_*; do
     vf+=",setparams=range=pc:color_primaries=unknown:color_trc=unknown:colorspace=unknown"
 
     printf '  %s%s\n' "$name" "$note"
-    out="$OUT_DIR/$name.png"
-    tmp="$out.tmp"
-    "$FFMPEG" -nostdin -hide_banner -loglevel error -y -i "$F" \
-        -map 0:v:0 -vf "$vf" -sws_flags "$SWS_FLAGS" \
-        -frames:v 1 -update 1 -c:v png -pix_fmt rgb24 \
-        -map_metadata -1 -fflags +bitexact -flags +bitexact \
-        -f image2 "$tmp"
-    mv -f "$tmp" "$out"
+    write_ref "$F" "$vf" "$OUT_DIR/$name.png"
+    # With a display matrix, also the picture as stored (--no-autorotate).
+    if [[ -n "$(probe_rotation "$F")" ]]; then
+        printf '  %s (as stored, -noautorotate)\n' "$name"
+        write_ref "$F" "$vf" "$OUT_DIR/$name.noautorotate.png" -noautorotate
+    fi
     count=$((count + 1))
 done
 

@@ -1,0 +1,216 @@
+/*
+ * Keys in a window (SDL_VIDEODRIVER=offscreen): arrow keys that arrive
+ * together or while a seek runs become one seek by their sum, never a queue of
+ * seeks; a seek past the end shows the last frame; 'c' saves the frame on
+ * screen, after the seeks before it, as framepipe-<seconds>.png.
+ *
+ * Key events are pushed with SDL_PushEvent (thread-safe), as the window
+ * system would deliver them. Where they land is read from --framemd5 output:
+ * its last line is the frame on screen, compared with the reference for the
+ * expected frame. Each run ends when the screenshot file appears.
+ */
+#define _XOPEN_SOURCE 700 /* realpath() */
+#include <dirent.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <SDL.h>
+
+#include "framepipe/player.h"
+#include "check.h"
+
+#define CLIP "h264_long_160x120_2fps_90s.mp4" /* 2 fps, 90 s: frame n is at n / 2 s */
+#define LAST_FRAME 179
+
+static char clip[PATH_MAX + 64], ref[PATH_MAX + 64], workdir[PATH_MAX];
+
+typedef struct Keys {
+    FPPlayer *player;
+    const SDL_Keycode *keys;
+    int nb_keys;
+    int interval_us; /* 0: all pushed before the player runs */
+    char shot[256];  /* the screenshot's name, once it exists */
+} Keys;
+
+static void push_key(SDL_Keycode sym, int repeat)
+{
+    SDL_Event ev = {.type = SDL_KEYDOWN};
+
+    ev.key.state = SDL_PRESSED;
+    ev.key.repeat = repeat;
+    ev.key.keysym.sym = sym;
+    SDL_PushEvent(&ev);
+}
+
+/* The name of the first framepipe-*.png in the working directory, if any. */
+static int find_shot(char *name, size_t size)
+{
+    DIR *dir = opendir(".");
+    struct dirent *e;
+    int found = 0;
+
+    while (dir && !found && (e = readdir(dir)))
+        if (!strncmp(e->d_name, "framepipe-", 10) && strstr(e->d_name, ".png")) {
+            snprintf(name, size, "%s", e->d_name);
+            found = 1;
+        }
+    if (dir)
+        closedir(dir);
+    return found;
+}
+
+/* Pushes the keys held down (SDL's repeats), then 'c', then waits for the screenshot and quits. */
+static void *press_keys(void *arg)
+{
+    Keys *k = arg;
+
+    if (k->interval_us) {
+        for (int i = 0; i < k->nb_keys; i++) {
+            push_key(k->keys[i], i > 0 && k->keys[i] == k->keys[i - 1]);
+            sleep_us(k->interval_us);
+        }
+        push_key(SDLK_c, 0);
+    }
+    for (int i = 0; i < 2000 && !find_shot(k->shot, sizeof(k->shot)); i++)
+        sleep_us(10000);
+    sleep_us(50000); /* the file appears on open: let the encoder finish writing it */
+    fp_player_request_quit(k->player);
+    return NULL;
+}
+
+/* Line n of a framemd5 file (0-based, comments skipped), its MD5 column, or "". */
+static void framemd5_md5(const char *path, int n, char md5[33])
+{
+    FILE *f = fopen(path, "r");
+    char line[512];
+    int i = 0;
+
+    md5[0] = 0;
+    while (f && fgets(line, sizeof(line), f)) {
+        char *last = strrchr(line, ',');
+        if (line[0] == '#' || !last)
+            continue;
+        if (n < 0 || i++ == n)
+            sscanf(last + 1, " %32s", md5);
+    }
+    if (f)
+        fclose(f);
+}
+
+/*
+ * Runs the clip paused on its first frame with the keys, and checks the frame
+ * on screen at the end against the reference's frame expected, the screenshot's
+ * name against its time, and the number of seeks against max_seeks.
+ */
+static void run_keys(const SDL_Keycode *keys, int nb_keys, int interval_us, int expected,
+                     int max_seeks)
+{
+    FPPlayerOptions o;
+    FPPlayer *p = NULL;
+    FPPlayerStats s;
+    Keys k = {.keys = keys, .nb_keys = nb_keys, .interval_us = interval_us};
+    char shown[33], want[33], name[64];
+    pthread_t thread;
+    FILE *md5 = fopen("shown.framemd5", "w");
+
+    fp_player_options_default(&o);
+    o.start_paused = 1;
+    o.framemd5 = md5;
+    CHECK_EQ_INT(fp_player_open(&p, clip, &o), 0);
+    if (!p)
+        return;
+    SDL_FlushEvents(SDL_FIRSTEVENT, SDL_LASTEVENT); /* the window's own events, if any */
+    if (!interval_us) {
+        for (int i = 0; i < nb_keys; i++)
+            push_key(keys[i], 0);
+        push_key(SDLK_c, 0);
+    }
+    k.player = p;
+    pthread_create(&thread, NULL, press_keys, &k);
+    CHECK_EQ_INT(fp_player_run(p), 0);
+    pthread_join(thread, NULL);
+    fp_player_stats(p, &s);
+    fp_player_close(&p);
+    fclose(md5);
+
+    framemd5_md5("shown.framemd5", -1, shown);
+    framemd5_md5(ref, expected, want);
+    snprintf(name, sizeof(name), "framepipe-%.3f.png", expected / 2.0);
+    printf("  %d keys: frame %s (want %s, frame %d), %lld seeks, screenshot %s\n", nb_keys, shown,
+           want, expected, (long long)s.seeks, k.shot);
+    CHECK(want[0] && !strcmp(shown, want));
+    CHECK(!strcmp(k.shot, name));
+    CHECK(s.seeks >= 1 && s.seeks <= max_seeks);
+    if (k.shot[0])
+        unlink(k.shot);
+    unlink("shown.framemd5");
+}
+
+/* Seven times right and twice left, all waiting in the event queue: one seek to 25 s. */
+static void test_keys_together_seek_once(void)
+{
+    static const SDL_Keycode keys[] = {SDLK_RIGHT, SDLK_RIGHT, SDLK_RIGHT, SDLK_RIGHT, SDLK_RIGHT,
+                                       SDLK_RIGHT, SDLK_RIGHT, SDLK_LEFT,  SDLK_LEFT};
+
+    run_keys(keys, 9, 0, 50, 1);
+}
+
+/* Right held down, twelve fast repeats while the seeks run: wherever they coalesce, 60 s. */
+static void test_held_key_lands_on_the_sum(void)
+{
+    SDL_Keycode keys[12];
+
+    for (int i = 0; i < 12; i++)
+        keys[i] = SDLK_RIGHT;
+    run_keys(keys, 12, 2000, 120, 12);
+}
+
+/* Up twice (120 s) on a 90 s clip: the last frame, not an end of playback. */
+static void test_seek_past_end_shows_last_frame(void)
+{
+    static const SDL_Keycode keys[] = {SDLK_UP, SDLK_UP};
+
+    run_keys(keys, 2, 0, LAST_FRAME, 1);
+}
+
+/* Up, then down three times: clamped at the first frame. */
+static void test_seek_before_start_shows_first_frame(void)
+{
+    static const SDL_Keycode keys[] = {SDLK_UP, SDLK_DOWN, SDLK_DOWN, SDLK_DOWN};
+
+    run_keys(keys, 4, 0, 0, 1);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 3) {
+        fprintf(stderr, "usage: %s ASSETS_DIR REFS_DIR\n", argv[0]);
+        return 2;
+    }
+    char assets[PATH_MAX], refs[PATH_MAX];
+
+    if (!realpath(argv[1], assets) || !realpath(argv[2], refs)) {
+        perror("realpath");
+        return 2;
+    }
+    snprintf(clip, sizeof(clip), "%s/%s", assets, CLIP);
+    snprintf(ref, sizeof(ref), "%s/%s.framemd5", refs, CLIP);
+    /* Screenshots go to the working directory: make it a private one. */
+    snprintf(workdir, sizeof(workdir), "%s/framepipe-keys-XXXXXX",
+             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+    if (!mkdtemp(workdir) || chdir(workdir) < 0) {
+        perror("mkdtemp");
+        return 2;
+    }
+    RUN_TEST(test_keys_together_seek_once);
+    RUN_TEST(test_held_key_lands_on_the_sum);
+    RUN_TEST(test_seek_past_end_shows_last_frame);
+    RUN_TEST(test_seek_before_start_shows_first_frame);
+    if (chdir("/") == 0)
+        rmdir(workdir);
+    return CHECK_EXIT();
+}
