@@ -548,7 +548,8 @@ static int handle_event(FPRender *r, const SDL_Event *ev, FPCommand *cmd)
     case SDL_KEYDOWN:
         return command_for_key(&ev->key, cmd);
     case SDL_MOUSEBUTTONDOWN:
-        if (ev->button.button != SDL_BUTTON_LEFT || ev->button.clicks != 2)
+        /* Every double-click toggles: SDL counts quick clicks on as 3, 4, ... */
+        if (ev->button.button != SDL_BUTTON_LEFT || ev->button.clicks % 2)
             break;
         memset(cmd, 0, sizeof(*cmd));
         cmd->type = FP_CMD_FULLSCREEN;

@@ -12,7 +12,7 @@ packages=(
     # tests: a second compiler and its sanitizer runtimes, valgrind, and a real X server
     clang libclang-rt-dev valgrind perl python3
     # windowed tests: an X server, a way to find and drive the window, and to grab it
-    xvfb xdotool imagemagick
+    xvfb xdotool imagemagick openbox
     # the trace viewer's test renders the page in headless Chromium
     chromium
     # assets, reference files and benchmarks are made with the ffmpeg CLI

@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# Usage: check_window_controls.sh FRAMEPIPE TEST_PICTURE ASSETS_DIR PICTURE_REFS_DIR
+# Window behaviour in a real X11 window (a private Xvfb server with the openbox window
+# manager, which does fullscreen as desktop window managers do), driven with xdotool as a
+# user would:
+#   - 'f' and a double-click switch to fullscreen and back, to the same size;
+#   - a window resized to another shape letterboxes the picture: black bars, the picture
+#     at its own aspect in the middle, compared with its reference;
+#   - a still image (JPEG) played without --paused stays on screen, steps both ways,
+#     and quits on 'q' with status 0;
+#   - 'i' puts the time, frame number and picture type in the title, and it follows
+#     arrow keys and steps; 'c' saves framepipe-<seconds>.png in the working directory.
+set -euo pipefail
+player=$(realpath "$1") compare=$(realpath "$2") assets=$(realpath "$3") refs=$(realpath "$4")
+for tool in Xvfb openbox xdotool import convert; do
+    command -v "$tool" >/dev/null || { echo "missing $tool (third_party/install-deps.sh installs it)"; exit 1; }
+done
+work=$(mktemp -d)
+xvfb_pid= player_pid= wm_pid=
+cleanup() {
+    [ -n "$player_pid" ] && kill "$player_pid" 2>/dev/null
+    [ -n "$wm_pid" ] && kill "$wm_pid" 2>/dev/null
+    [ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null
+    rm -rf "$work"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*"; [ -s "$work/err" ] && { echo "player stderr:"; cat "$work/err"; }; exit 1; }
+
+exec 3>"$work/display"
+Xvfb -displayfd 3 -screen 0 1920x1080x24 -nolisten tcp >/dev/null 2>&1 &
+xvfb_pid=$!
+exec 3>&-
+for _ in $(seq 100); do [ -s "$work/display" ] && break; sleep 0.1; done
+export DISPLAY=:$(cat "$work/display")
+unset SDL_VIDEODRIVER
+HOME=$work openbox --sm-disable >/dev/null 2>&1 &
+wm_pid=$!
+for _ in $(seq 100); do xprop -root _NET_SUPPORTING_WM_CHECK 2>/dev/null | grep -q window && break; sleep 0.1; done
+
+# start MEDIA [OPTIONS...]: runs the player, sets $window once its window is visible.
+start() {
+    local media=$1
+    shift
+    "$player" "$@" "$media" 2>"$work/err" &
+    player_pid=$!
+    # A search fails outright when a window it looks at goes away meanwhile: try again.
+    window=
+    for _ in $(seq 200); do
+        window=$(xdotool search --onlyvisible --name "$(basename "$media")" 2>/dev/null | head -1) || true
+        [ -n "$window" ] && break
+        sleep 0.1
+    done
+    [ -n "$window" ] || fail "no window for $media"
+    xdotool windowfocus --sync "$window"
+    sleep 0.5 # the first frame reaches the window
+}
+# Keys go through XTEST to the focused window, the player's: a key sent to a window with
+# --window is lost on its way up when the window is gone, and stays down in the server.
+# quit: 'q', then the player must exit with status 0 within 5 s.
+quit() {
+    xdotool key q
+    for _ in $(seq 50); do kill -0 "$player_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$player_pid" 2>/dev/null && fail "the player did not quit on 'q'"
+    wait "$player_pid" || fail "the player exited with status $?"
+    player_pid=
+}
+# size: the window's size as WxH.
+size() {
+    eval "$(xdotool getwindowgeometry --shell "$window")"
+    echo "${WIDTH}x${HEIGHT}"
+}
+# wait_size WxH: up to 5 s for the window to take that size.
+wait_size() {
+    for _ in $(seq 50); do [ "$(size)" = "$1" ] && return 0; sleep 0.1; done
+    fail "the window is $(size), not $1 ($(xprop -id "$window" _NET_WM_STATE))"
+}
+# max_level PNG GEOMETRY: the brightest channel value in that part of the picture.
+max_level() {
+    convert "$1" -crop "$2" +repage -format '%[fx:round(255*maxima)]' info:
+}
+
+echo "--- fullscreen: 'f' and double-click"
+media=pic_bt709_1280x720.mp4
+start "$assets/$media" --paused
+wait_size 1280x720
+xdotool key f
+wait_size 1920x1080
+sleep 0.3
+import -window "$window" "$work/full.png"
+"$compare" --compare "$work/full.png" "$refs/$media.png" || fail "the fullscreen picture"
+xdotool key f
+wait_size 1280x720
+xdotool mousemove --window "$window" 200 200 click --repeat 2 --delay 60 1
+wait_size 1920x1080
+xdotool mousemove --window "$window" 200 200 click --repeat 2 --delay 60 1
+wait_size 1280x720
+echo "fullscreen and back, by key and by double-click"
+
+echo "--- resize: letterbox"
+# 1000x400 is wider than 16:9: the picture is 711x400 (or 712) in the middle, black beside it.
+xdotool windowsize "$window" 1000 400
+wait_size 1000x400
+sleep 0.5
+import -window "$window" "$work/wide.png"
+left=$(max_level "$work/wide.png" 140x400+0+0) right=$(max_level "$work/wide.png" 140x400+860+0)
+echo "bars: brightest level left $left, right $right"
+[ "$left" -le 2 ] && [ "$right" -le 2 ] || fail "the bars beside the picture are not black"
+convert "$work/wide.png" -crop 709x396+146+2 +repage "$work/wide-picture.png"
+"$compare" --compare "$work/wide-picture.png" "$refs/$media.png" || fail "the letterboxed picture"
+# 600x900 is taller: the picture is 600x338 (or 337) in the middle, black above and below.
+xdotool windowsize "$window" 600 900
+wait_size 600x900
+sleep 0.5
+import -window "$window" "$work/tall.png"
+top=$(max_level "$work/tall.png" 600x270+0+0) bottom=$(max_level "$work/tall.png" 600x270+0+630)
+echo "bars: brightest level top $top, bottom $bottom"
+[ "$top" -le 2 ] && [ "$bottom" -le 2 ] || fail "the bars above and below the picture are not black"
+convert "$work/tall.png" -crop 596x334+2+283 +repage "$work/tall-picture.png"
+"$compare" --compare "$work/tall-picture.png" "$refs/$media.png" || fail "the pillarboxed picture"
+quit
+
+echo "--- a still image stays on screen"
+media=pic_jpeg_640x480.jpg
+start "$assets/$media"
+sleep 1.5
+kill -0 "$player_pid" 2>/dev/null || fail "the player exited on its own"
+xdotool key period comma s space
+sleep 0.5
+kill -0 "$player_pid" 2>/dev/null || fail "the player exited after steps"
+import -window "$window" "$work/still.png"
+"$compare" --compare "$work/still.png" "$refs/$media.png" || fail "the still picture"
+quit
+echo "--- information line, seek and step keys, screenshot key"
+media=h264_long_160x120_2fps_90s.mp4 # 2 fps: frame n at n / 2 s
+# title_has TEXT: up to 5 s for the window title to contain TEXT.
+title_has() {
+    for _ in $(seq 50); do [[ "$(xdotool getwindowname "$window")" == *"$1"* ]] && return 0; sleep 0.1; done
+    fail "the title is '$(xdotool getwindowname "$window")', without '$1'"
+}
+cd "$work" # where 'c' saves
+start "$assets/$media" --paused
+xdotool key i
+title_has "0.000 s  frame 0  I"
+xdotool key Right Right Left
+title_has "5.000 s  frame 10  "
+xdotool key period period comma
+title_has "5.500 s  frame 11  "
+xdotool key c
+for _ in $(seq 50); do [ -s "$work/framepipe-5.500.png" ] && break; sleep 0.1; done
+[ -s "$work/framepipe-5.500.png" ] || fail "'c' saved no framepipe-5.500.png"
+echo "title: $(xdotool getwindowname "$window")"
+quit
+echo "all window controls passed"
