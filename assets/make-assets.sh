@@ -13,7 +13,7 @@
 # the colour tags written into the file.
 #
 # Usage: assets/make-assets.sh        (any working directory)
-# Needs: ffmpeg with libx264, libx265, libvpx, libopus, drawtext (libfreetype),
+# Needs: ffmpeg with libx264, libx265, libvpx, libopus, libaom, drawtext (libfreetype),
 #        and the DejaVu fonts (Debian package fonts-dejavu-core).
 set -euo pipefail
 
@@ -29,7 +29,7 @@ filters="$("$FFMPEG" -hide_banner -filters 2>/dev/null)"
 encoders="$("$FFMPEG" -hide_banner -encoders 2>/dev/null)"
 [[ "$filters" == *" drawtext "* ]] || die "ffmpeg has no drawtext filter (needs libfreetype)"
 for enc in libx264 libx265 libvpx-vp9 libopus aac mpeg2video mp2 png \
-        mjpeg ffv1 gif apng; do
+        mjpeg ffv1 gif apng libaom-av1; do
     [[ "$encoders" == *" $enc "* ]] || die "ffmpeg has no $enc encoder"
 done
 for filt in smptebars smptehdbars geq palettegen paletteuse; do
@@ -305,6 +305,13 @@ for fmt in nv12; do
         -frames:v 1 -c:v rawvideo -pix_fmt "$fmt" "${TAGS_601[@]}" \
         -f nut
 done
+
+# 21. An AVIF image sequence: AV1 (libaom) in the AVIF container (ISOBMFF, read
+#     by the mov demuxer), 5 frames at 5 fps, BT.601 bars, limited range.
+run pic_avif_320x240.avif \
+    -f lavfi -i "$(bars_rgb smptebars 320x240 5),$(to_yuv bt601 tv yuv420p)" \
+    -frames:v 5 -c:v libaom-av1 -cpu-used 6 -crf 16 -g 5 -pix_fmt yuv420p "${TAGS_601[@]}" \
+    -f avif
 
 # 19. Alpha: animated PNG (rgba), testsrc2 320x240, 5 frames at 5 fps. Top half
 #     opaque; bottom half alpha ramps from 0 (left edge, fully transparent) to

@@ -176,6 +176,7 @@ static void test_yuv422p(void) { check_asset("pic_yuv422p_320x240.mkv"); }
 static void test_yuv411p(void) { check_asset("pic_yuv411p_320x240.mkv"); }
 static void test_yuv410p(void) { check_asset("pic_yuv410p_320x240.mkv"); }
 static void test_nv12_direct(void) { check_asset("pic_nv12_320x240.nut"); }
+static void test_avif_sequence(void) { check_asset("pic_avif_320x240.avif"); }
 
 static void as_bt601(AVFrame *f)
 {
@@ -254,6 +255,7 @@ int main(int argc, char **argv)
     RUN_TEST(test_yuv411p);
     RUN_TEST(test_yuv410p);
     RUN_TEST(test_nv12_direct);
+    RUN_TEST(test_avif_sequence);
     RUN_TEST(test_detects_wrong_matrix);
     RUN_TEST(test_detects_wrong_range);
     SDL_Quit();
