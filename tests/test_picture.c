@@ -190,6 +190,40 @@ static void as_limited(AVFrame *f)
         f->format = AV_PIX_FMT_YUV420P;
 }
 
+/*
+ * P010 (10 bits in the high bits of 16, interleaved chroma) comes only from
+ * hardware decoders, and no container here stores it raw. The 10-bit 4:4:4
+ * clip's frame is converted to it, tags kept, and shown like any decoded frame.
+ */
+static void as_p010(AVFrame *f)
+{
+    AVFrame *p010 = av_frame_alloc();
+    struct SwsContext *sws = sws_getContext(f->width, f->height, f->format, f->width, f->height,
+                                            AV_PIX_FMT_P010LE, SWS_POINT, NULL, NULL, NULL);
+
+    p010->format = AV_PIX_FMT_P010LE;
+    p010->width = f->width;
+    p010->height = f->height;
+    if (!sws || av_frame_get_buffer(p010, 0) < 0 || av_frame_copy_props(p010, f) < 0 ||
+        sws_scale_frame(sws, p010, f) < 0) {
+        CHECK(!"could not convert to P010");
+    } else {
+        av_frame_unref(f);
+        av_frame_move_ref(f, p010); /* f now holds the P010 picture's only reference */
+    }
+    av_frame_free(&p010);
+    sws_freeContext(sws);
+}
+
+static void test_p010(void)
+{
+    double aspect_error = 1;
+    int median = show_and_compare("pic_yuv444p10_640x480.mkv", as_p010, &aspect_error);
+
+    CHECK(median <= 3);
+    CHECK(aspect_error <= 0.01);
+}
+
 static void test_detects_wrong_matrix(void)
 {
     double aspect_error;
@@ -256,6 +290,7 @@ int main(int argc, char **argv)
     RUN_TEST(test_yuv410p);
     RUN_TEST(test_nv12_direct);
     RUN_TEST(test_avif_sequence);
+    RUN_TEST(test_p010);
     RUN_TEST(test_detects_wrong_matrix);
     RUN_TEST(test_detects_wrong_range);
     SDL_Quit();
