@@ -8,6 +8,8 @@
 #     at its own aspect in the middle, compared with its reference;
 #   - a still image (JPEG) played without --paused stays on screen, steps both ways,
 #     and quits on 'q' with status 0;
+#   - the first window has the display size (aspect and rotation applied), shrunk to fit
+#     a smaller screen;
 #   - 'i' puts the time, frame number and picture type in the title, and it follows
 #     arrow keys and steps; 'c' saves framepipe-<seconds>.png in the working directory.
 set -euo pipefail
@@ -26,16 +28,27 @@ cleanup() {
 trap cleanup EXIT
 fail() { echo "FAIL: $*"; [ -s "$work/err" ] && { echo "player stderr:"; cat "$work/err"; }; exit 1; }
 
-exec 3>"$work/display"
-Xvfb -displayfd 3 -screen 0 1920x1080x24 -nolisten tcp >/dev/null 2>&1 &
-xvfb_pid=$!
-exec 3>&-
-for _ in $(seq 100); do [ -s "$work/display" ] && break; sleep 0.1; done
-export DISPLAY=:$(cat "$work/display")
+# start_x WxH: a private X server with that screen, and openbox on it (any earlier one stops).
+start_x() {
+    [ -n "$wm_pid" ] && kill "$wm_pid" 2>/dev/null && wait "$wm_pid" 2>/dev/null
+    [ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null && wait "$xvfb_pid" 2>/dev/null
+    rm -f "$work/display"
+    # -displayfd picks a free display number and writes it once the server is ready.
+    exec 3>"$work/display"
+    Xvfb -displayfd 3 -screen 0 "${1}x24" -nolisten tcp >/dev/null 2>&1 &
+    xvfb_pid=$!
+    exec 3>&-
+    for _ in $(seq 100); do [ -s "$work/display" ] && break; sleep 0.1; done
+    export DISPLAY=:$(cat "$work/display")
+    HOME=$work openbox --sm-disable >/dev/null 2>&1 &
+    wm_pid=$!
+    for _ in $(seq 100); do
+        xprop -root _NET_SUPPORTING_WM_CHECK 2>/dev/null | grep -q window && break
+        sleep 0.1
+    done
+}
 unset SDL_VIDEODRIVER
-HOME=$work openbox --sm-disable >/dev/null 2>&1 &
-wm_pid=$!
-for _ in $(seq 100); do xprop -root _NET_SUPPORTING_WM_CHECK 2>/dev/null | grep -q window && break; sleep 0.1; done
+start_x 1920x1080
 
 # start MEDIA [OPTIONS...]: runs the player, sets $window once its window is visible.
 start() {
@@ -130,6 +143,19 @@ kill -0 "$player_pid" 2>/dev/null || fail "the player exited after steps"
 import -window "$window" "$work/still.png"
 "$compare" --compare "$work/still.png" "$refs/$media.png" || fail "the still picture"
 quit
+echo "--- first window size: the display size, shrunk to fit the screen"
+for case in pic_anamorphic_720x576.mkv:1024x576 pic_rotated90_320x240.mp4:240x320; do
+    start "$assets/${case%%:*}" --paused
+    wait_size "${case##*:}"
+    quit
+done
+start_x 800x600
+start "$assets/pic_bt709_1280x720.mp4" --paused
+wait_size 800x450
+quit
+echo "anamorphic 1024x576, rotated 240x320, 1280x720 on an 800x600 screen 800x450"
+start_x 1920x1080
+
 echo "--- information line, seek and step keys, screenshot key"
 media=h264_long_160x120_2fps_90s.mp4 # 2 fps: frame n at n / 2 s
 # title_has TEXT: up to 5 s for the window title to contain TEXT.
