@@ -1,3 +1,5 @@
+#include <limits.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <string.h>
@@ -16,6 +18,8 @@
 #define FADE_SAMPLES 256
 /* The audio clock counts as running only if the device reported within this long. */
 #define CLOCK_STALE_SECONDS 0.25
+/* Sound kept after it was played, to start again exactly on the picture after a pause. */
+#define KEEP_SECONDS 0.2
 
 struct FPAudioOut {
     FPAudioOutOptions opts;
@@ -37,6 +41,7 @@ struct FPAudioOut {
     unsigned buf_size;
     int buf_len, buf_pos;
     double buf_end; /* stream seconds at the end of buf */
+    int frame_serial, buf_serial; /* the packet queue serial of a->frame, and of buf's samples */
     int fade;       /* samples into a fade-in after a resume */
     int was_paused;
 
@@ -48,12 +53,13 @@ struct FPAudioOut {
     /* Shared with other threads. */
     pthread_mutex_t lock;
     double clock_pts, clock_at; /* under lock: heard at clock_at */
-    int clock_valid;
+    int clock_valid, clock_serial; /* under lock; the clock of sound from before a seek is not */
     atomic_int paused;
     atomic_int ended;  /* the end-of-stream marker of the current serial was consumed */
     atomic_int volume; /* 0 to 100 */
     atomic_int muted;
     _Atomic double position;
+    _Atomic double next_sound; /* stream time of the next sample not handed to the device yet */
 };
 
 static double frame_start(const FPAudioOut *a, const AVFrame *f)
@@ -119,16 +125,18 @@ static int next_frame(FPAudioOut *a, int64_t timeout_us)
             fp_trace_unref(a->opts.trace, FP_TRACE_FRAME, a->frame, NULL);
             continue;
         }
+        a->frame_serial = serial;
         return 0;
     }
 }
 
 /*
- * Converts a->frame into a->buf as interleaved S16 with the given channel
- * count, and releases the frame whatever happens, so that a->frame is blank
- * for the next get. Returns the bytes converted, or a negative error.
+ * Converts a->frame into a->buf, from byte offset on (what is before it is
+ * kept), as interleaved S16 with the given channel count, and releases the
+ * frame whatever happens, so that a->frame is blank for the next get.
+ * Returns the bytes converted, or a negative error.
  */
-static int resample(FPAudioOut *a, int channels)
+static int resample(FPAudioOut *a, int channels, int offset)
 {
     AVFrame *f = a->frame;
     int out_samples = 0, ret = ensure_resampler(a, f);
@@ -138,11 +146,13 @@ static int resample(FPAudioOut *a, int channels)
         ret = av_samples_get_buffer_size(NULL, channels, out_samples, AV_SAMPLE_FMT_S16, 1);
     }
     if (ret >= 0) {
-        av_fast_malloc(&a->buf, &a->buf_size, FFMAX(ret, 1));
-        ret = a->buf ? 0 : AVERROR(ENOMEM);
+        uint8_t *buf = av_fast_realloc(a->buf, &a->buf_size, (size_t)offset + FFMAX(ret, 1));
+        if (buf)
+            a->buf = buf;
+        ret = buf ? 0 : AVERROR(ENOMEM);
     }
     if (ret >= 0) {
-        uint8_t *out = a->buf;
+        uint8_t *out = a->buf + offset;
         ret = swr_convert(a->swr, &out, out_samples, (const uint8_t **)f->extended_data,
                           f->nb_samples);
     }
@@ -154,19 +164,46 @@ static int resample(FPAudioOut *a, int channels)
     return ret;
 }
 
-/* Converts a->frame for the device into a->buf, and notes the stream time at its end. */
+/* Stream time of the first sample in a->buf not handed to the device yet. */
+static double buf_time(const FPAudioOut *a)
+{
+    return a->buf_end - (double)(a->buf_len - a->buf_pos) / a->bytes_per_second;
+}
+
+/*
+ * Converts a->frame for the device into a->buf, and notes the stream time at
+ * its end. The last KEEP_SECONDS played before it stay in front of it, when
+ * the two are continuous, for a resume to go back to (rewind_to_position()).
+ */
 static int convert_for_device(FPAudioOut *a)
 {
     double start = frame_start(a, a->frame);
     double length = (double)a->frame->nb_samples / a->frame->sample_rate;
-    int bytes = resample(a, a->spec.channels);
+    int sample = 2 * a->spec.channels, keep = 0, bytes;
 
+    if (a->buf_serial == a->frame_serial && !isnan(start) && fabs(start - a->buf_end) < 0.001)
+        keep = FFMIN(a->buf_pos, (int)(KEEP_SECONDS * a->bytes_per_second) / sample * sample);
+    memmove(a->buf, a->buf + a->buf_pos - keep, keep);
+    bytes = resample(a, a->spec.channels, keep);
     a->buf_end = isnan(start) ? a->buf_end + length : start + length;
+    a->buf_serial = a->frame_serial;
     if (bytes < 0)
         return bytes;
-    a->buf_len = bytes;
-    a->buf_pos = 0;
+    a->buf_len = keep + bytes;
+    a->buf_pos = keep;
     return 0;
+}
+
+/* On a resume: back to the picture's sample, if buf still holds it, since the pause fell later. */
+static void rewind_to_position(FPAudioOut *a)
+{
+    double ahead = buf_time(a) - atomic_load(&a->position);
+    int sample = 2 * a->spec.channels;
+
+    if (ahead > 0 && a->buf_serial == fp_packet_queue_serial(a->packets)) {
+        int back = (int)FFMIN(ahead * a->bytes_per_second, INT_MAX) / sample * sample;
+        a->buf_pos = FFMAX(a->buf_pos - back, 0);
+    }
 }
 
 static void set_clock(FPAudioOut *a, double pts, double at, int valid)
@@ -175,6 +212,7 @@ static void set_clock(FPAudioOut *a, double pts, double at, int valid)
     a->clock_pts = pts;
     a->clock_at = at;
     a->clock_valid = valid;
+    a->clock_serial = a->buf_serial;
     pthread_mutex_unlock(&a->lock);
 }
 
@@ -194,25 +232,58 @@ static void ramp(FPAudioOut *a, uint8_t *data, int len, int fade_in)
             s[i * a->spec.channels + c] = 0;
 }
 
+/*
+ * Skips what the picture has left behind: whole frames in next_frame(), and
+ * here the converted samples before the position, so the sound starts on the
+ * picture's sample. Returns 1 when a->buf has sound left to play.
+ */
+static int skip_to_position(FPAudioOut *a)
+{
+    double behind;
+    int sample = 2 * a->spec.channels;
+
+    if (a->buf_pos < a->buf_len && a->buf_serial != fp_packet_queue_serial(a->packets)) {
+        a->buf_pos = a->buf_len; /* converted before a seek */
+        swr_free(&a->swr);       /* with whatever it holds back */
+    }
+    behind = atomic_load(&a->position) - buf_time(a);
+    if (behind > 0 && a->buf_pos < a->buf_len) {
+        int64_t skip = (int64_t)(behind * a->bytes_per_second) / sample * sample;
+        a->buf_pos = (int)FFMIN(a->buf_len, a->buf_pos + skip);
+    }
+    return a->buf_pos < a->buf_len;
+}
+
 static void SDLCALL audio_callback(void *opaque, Uint8 *stream, int len)
 {
     FPAudioOut *a = opaque;
     double now = fp_clock_now();
     int paused = atomic_load(&a->paused);
     int volume = atomic_load(&a->muted) ? 0 : atomic_load(&a->volume) * SDL_MIX_MAXVOLUME / 100;
-    int written = 0, starved = 0;
+    int written = 0, starved = 0, taken_from = a->buf_pos;
 
     memset(stream, a->spec.silence, len);
     if (paused && a->was_paused) {
+        /*
+         * Silent, but still letting go of the sound the picture steps past:
+         * a paused player stepping forward would otherwise fill the audio
+         * queues, and the reader would wait on them with the picture starved.
+         */
+        while (!skip_to_position(a) && next_frame(a, 0) >= 0 && convert_for_device(a) >= 0)
+            ;
+        atomic_store(&a->next_sound, buf_time(a));
         set_clock(a, 0, now, 0);
         return;
     }
+    if (!paused && a->was_paused)
+        rewind_to_position(a);
     while (written < len) {
-        if (a->buf_pos >= a->buf_len) {
+        if (!skip_to_position(a)) {
             if (next_frame(a, 0) < 0 || convert_for_device(a) < 0) {
                 starved = 1;
                 break;
             }
+            taken_from = 0;
             continue;
         }
         int n = FFMIN(len - written, a->buf_len - a->buf_pos);
@@ -220,19 +291,24 @@ static void SDLCALL audio_callback(void *opaque, Uint8 *stream, int len)
         a->buf_pos += n;
         written += n;
     }
-    /* A pause fades this last buffer out; the first buffer after it fades in. */
-    if (paused)
+    /*
+     * A pause fades this last buffer out, and takes its samples back (those of
+     * the frame still in buf) to play them after the pause; the first buffer
+     * after it fades in.
+     */
+    if (paused) {
         ramp(a, stream, len, 0);
+        a->buf_pos = taken_from;
+    }
     else if (a->was_paused)
         ramp(a, stream, len, 1);
     a->was_paused = paused;
+    atomic_store(&a->next_sound, buf_time(a));
     /*
      * The last byte handed over is heard once the device has played what it
      * holds: buf_end minus what is still in buf, minus the device's buffer.
      */
-    set_clock(a,
-              a->buf_end - (double)(a->buf_len - a->buf_pos + 2 * len) / a->bytes_per_second,
-              now, !paused && !starved);
+    set_clock(a, buf_time(a) - 2.0 * len / a->bytes_per_second, now, !paused && !starved);
 }
 
 /* The null sink: consumes everything as it comes and hashes it as interleaved S16. */
@@ -252,7 +328,7 @@ static void *sink_thread(void *opaque)
             break; /* aborted */
         channels = f->ch_layout.nb_channels;
         end = frame_start(a, f) + (double)f->nb_samples / f->sample_rate;
-        bytes = resample(a, channels); /* f is blank after this */
+        bytes = resample(a, channels, 0); /* f is blank after this */
         if (bytes > 0)
             av_md5_update(a->md5, a->buf, bytes);
         set_clock(a, end, fp_clock_now(), 0);
@@ -316,6 +392,7 @@ int fp_audio_out_open(FPAudioOut **out, const AVStream *st, FPFrameQueue *frames
     atomic_store(&a->paused, 1); /* silent until the first picture is up: the player unpauses */
     a->was_paused = 1;
     atomic_store(&a->position, -INFINITY);
+    atomic_store(&a->next_sound, NAN);
     pthread_mutex_init(&a->lock, NULL);
     ret = a->frame ? 0 : AVERROR(ENOMEM);
     if (ret >= 0)
@@ -355,15 +432,21 @@ void fp_audio_out_set_position(FPAudioOut *a, double seconds)
 
 int fp_audio_out_clock(FPAudioOut *a, double now, double *seconds)
 {
-    int ret = AVERROR(EAGAIN);
+    int ret = AVERROR(EAGAIN), serial = fp_packet_queue_serial(a->packets);
 
     pthread_mutex_lock(&a->lock);
-    if (a->dev && a->clock_valid && now - a->clock_at < CLOCK_STALE_SECONDS) {
+    if (a->dev && a->clock_valid && a->clock_serial == serial &&
+        now - a->clock_at < CLOCK_STALE_SECONDS) {
         *seconds = a->clock_pts + (now - a->clock_at);
         ret = 0;
     }
     pthread_mutex_unlock(&a->lock);
     return ret;
+}
+
+double fp_audio_out_next_sound(FPAudioOut *a)
+{
+    return atomic_load(&a->next_sound);
 }
 
 int fp_audio_out_ended(FPAudioOut *a)

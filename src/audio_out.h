@@ -58,6 +58,12 @@ void fp_audio_out_set_position(FPAudioOut *a, double seconds);
  */
 int fp_audio_out_clock(FPAudioOut *a, double now, double *seconds);
 
+/**
+ * With a device: the stream time of the first sample not yet handed to it,
+ * where the sound resumes after a pause. NAN before any sound was played.
+ */
+double fp_audio_out_next_sound(FPAudioOut *a);
+
 /** 1 once everything up to the end of the stream was consumed (and, with a device, handed over). */
 int fp_audio_out_ended(FPAudioOut *a);
 

@@ -304,6 +304,8 @@ static void measure_drift(FPPlayer *p, const AVFrame *f)
     if (!p->audio || !f || fp_audio_out_clock(p->audio, fp_clock_now(), &audio) < 0)
         return;
     drift = fabs(audio - f->best_effort_timestamp * av_q2d(p->video_st->time_base));
+    av_log(NULL, AV_LOG_TRACE, "drift: frame %.3f audio %.3f\n",
+           f->best_effort_timestamp * av_q2d(p->video_st->time_base), audio);
     p->drift_samples++;
     p->drift_sum += drift;
     p->drift_max = FFMAX(p->drift_max, drift);
@@ -460,6 +462,8 @@ static int advance_seek(FPPlayer *p)
         if (op->mode == FP_SEEK_BACK)
             return finish_back_refill(p);
         op->seeking = 0;
+        if (op->mode == FP_SEEK_RESYNC)
+            return FINISHED; /* the history holds the rest */
         /* Past the last frame: the last frame it is. */
         if (fp_history_count(p->history))
             show(p, fp_history_count(p->history) - 1);
@@ -478,7 +482,7 @@ static int advance_seek(FPPlayer *p)
         if (too_late && seek_earlier(p))
             return CONTINUE;
         op->landed = 1;
-        if (op->mode != FP_SEEK_BACK)
+        if (op->mode == FP_SEEK_EXACT || op->mode == FP_SEEK_KEY)
             fp_history_clear(p->history); /* a new place: the old run is not adjacent to it */
     }
     switch (op->mode) {
@@ -493,6 +497,16 @@ static int advance_seek(FPPlayer *p)
         op->seeking = 0;
         show(p, fp_history_cursor(p->history));
         return FINISHED;
+    case FP_SEEK_RESYNC: {
+        /* The sound restarts at or before the picture; the picture goes on from its history. */
+        const AVFrame *last = fp_history_get(p->history, fp_history_count(p->history) - 1);
+
+        if (last && pts <= last->best_effort_timestamp)
+            drop_pending(p);
+        p->skipping = 1;
+        op->seeking = 0;
+        return FINISHED;
+    }
     case FP_SEEK_BACK:
         if (pts >= op->target) {
             drop_pending(p);
@@ -578,6 +592,26 @@ static void save_screenshot(FPPlayer *p, const char *path)
         av_log(NULL, AV_LOG_INFO, "screenshot: %s\n", path);
 }
 
+/*
+ * Whether playing on from the frame on screen needs the sound brought back to
+ * it first: after back-steps the sound waiting to be played is from later on,
+ * and could only catch up by dropping frames. A plain pause leaves the sound
+ * ahead by the device's latency, less than the margin.
+ */
+#define SOUND_AHEAD_MARGIN 0.1
+
+static int sound_ahead(FPPlayer *p)
+{
+    const AVFrame *f = on_screen(p);
+    double next;
+
+    if (!p->audio || p->opts.sync_video || !f || !seekable(p))
+        return 0;
+    next = fp_audio_out_next_sound(p->audio);
+    return !isnan(next) &&
+           next - f->best_effort_timestamp * av_q2d(p->video_st->time_base) > SOUND_AHEAD_MARGIN;
+}
+
 /* Starts cmd. Returns FINISHED when it completed at once, CONTINUE when it runs on. */
 static int start_command(FPPlayer *p, const FPCommand *cmd)
 {
@@ -591,7 +625,13 @@ static int start_command(FPPlayer *p, const FPCommand *cmd)
     case FP_CMD_PLAY:
     case FP_CMD_TOGGLE:
         set_paused(p, cmd->type == FP_CMD_TOGGLE ? !p->paused : cmd->type == FP_CMD_PAUSE);
-        return FINISHED;
+        if (p->paused || !sound_ahead(p))
+            return FINISHED;
+        /* Seek the reader back to the picture; both streams restart from there. */
+        p->op.mode = FP_SEEK_RESYNC;
+        p->op.target = f->best_effort_timestamp;
+        request_seek(p, f->best_effort_timestamp);
+        return CONTINUE;
     case FP_CMD_STEP:
     case FP_CMD_BACK:
         set_paused(p, 1);
@@ -644,6 +684,8 @@ static int advance_operation(FPPlayer *p)
 {
     switch (p->op.type) {
     case FP_CMD_SEEK:
+    case FP_CMD_PLAY:
+    case FP_CMD_TOGGLE: /* bringing the sound back (sound_ahead) */
         return advance_seek(p);
     case FP_CMD_STEP:
         return step_forward(p);

@@ -29,9 +29,10 @@
 #define FP_KEY_QUEUE_SIZE 16
 
 typedef enum FPSeekMode {
-    FP_SEEK_EXACT, /* show the first frame at or after the target */
-    FP_SEEK_KEY,   /* show the keyframe the seek lands on, at or before the target */
-    FP_SEEK_BACK,  /* fill the history with the frames before its first one */
+    FP_SEEK_EXACT,  /* show the first frame at or after the target */
+    FP_SEEK_KEY,    /* show the keyframe the seek lands on, at or before the target */
+    FP_SEEK_BACK,   /* fill the history with the frames before its first one */
+    FP_SEEK_RESYNC, /* bring the sound back to the picture on screen; the history stays */
 } FPSeekMode;
 
 /* What the render thread is busy with; one at a time. */
