@@ -174,13 +174,17 @@ run still_testsrc2_200x150.png \
     -frames:v 1 -update 1 -c:v png -pix_fmt rgb24 \
     -f image2
 
-# 8a. A long clip for seeking by keys (arrows move 5 s, up/down 60 s): H.264 in MP4,
-#     frame numbers, 160x120 at 2 fps for 90 s = 180 frames, GOP 20 (10 s) with
-#     B-frames. Low rate and size keep it small.
+# 8a. A long clip for seeking by keys (arrows move 5 s, up/down 60 s) and for long
+#     runs of steps with sound: H.264 in MP4, frame numbers, 160x120 at 2 fps for
+#     90 s = 180 frames, GOP 20 (10 s) with B-frames; AAC mono 48 kHz at 16 kb/s
+#     (4219 packets, more than the audio packet queue holds). Low rates keep it small.
 run h264_long_160x120_2fps_90s.mp4 \
     -f lavfi -i "testsrc2=size=160x120:rate=2:duration=90,$(framenum 48)" \
+    -f lavfi -i "$(tone 48000 90)" \
+    -map 0:v -map 1:a \
     -c:v libx264 -preset medium -profile:v high -pix_fmt yuv420p \
     -crf 36 -g 20 -keyint_min 20 -sc_threshold 0 -bf 2 \
+    -c:a aac -b:a 16k -ac 1 \
     -movflags +faststart -f mp4
 
 # 8b. Sound alone: AAC in MP4, 2 s of a 440 Hz tone that beeps each second.

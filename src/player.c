@@ -76,9 +76,15 @@ static void open_audio(FPPlayer *p, const char *path)
         what = "output";
         ret = fp_audio_out_open(&p->audio, st, p->audio_fq, p->audio_pq, &ao);
     }
-    if (ret < 0) {
+    if (ret == AVERROR_DECODER_NOT_FOUND) {
+        enum AVCodecID id = st->codecpar->codec_id;
+        fprintf(stderr, "framepipe: %s: warning: no sound: no decoder for the audio codec %s\n",
+                path, id == AV_CODEC_ID_NONE ? "(unknown to FFmpeg)" : avcodec_get_name(id));
+    } else if (ret < 0) {
         fprintf(stderr, "framepipe: %s: warning: no sound (%s %s: %s)\n", path,
                 avcodec_get_name(st->codecpar->codec_id), what, av_err2str(ret));
+    }
+    if (ret < 0) {
         close_audio(p);
         fp_demux_drop_audio(p->demux);
         return;

@@ -65,6 +65,22 @@ expect_partial "truncated MPEG-TS" "$dir/truncated.ts"
 expect_partial "truncated WebM" "$dir/truncated.webm"
 expect_partial "corrupted bitstream" "$dir/corrupt.ts"
 
+# A sound track no decoder knows: the picture plays, in a window too, with one warning.
+perl -pe 's/A_OPUS/A_NOPE/' <"$webm" >"$dir/unknown-audio.webm"
+for mode in --headless ""; do
+    # shellcheck disable=SC2086
+    SDL_VIDEODRIVER=offscreen SDL_AUDIODRIVER=dummy timeout 30 \
+        "$player" $mode --stats "$dir/unknown-audio.webm" >/dev/null 2>"$dir/err"
+    got=$? warning="framepipe: $dir/unknown-audio.webm: warning: no sound: no decoder for the audio codec"
+    if [ "$got" -ne 0 ] || [ "$(grep -c "^$warning" "$dir/err")" -ne 1 ] ||
+        [ "$(grep -vc '^stats:' "$dir/err")" -ne 1 ] ||
+        ! grep -Eq '^stats: decoded=90 displayed=90 .*audio=no' "$dir/err"; then
+        fail "unknown audio codec ${mode:-windowed}: exit $got"; sed 's/^/    /' "$dir/err"
+    else
+        echo "ok   unknown audio codec ${mode:-windowed}: $(head -1 "$dir/err")"
+    fi
+done
+
 # Bad usage: exit 2, no file is opened.
 for args in "" "--bogus $ts" "--loglevel nonsense $ts" "$ts $ts"; do
     # shellcheck disable=SC2086

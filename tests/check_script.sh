@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
-# Usage: check_script.sh FRAMEPIPE MEDIA REF SCRIPT [PLAYER OPTIONS...]
-# Runs SCRIPT headless on MEDIA. Every 'md5' line of the script carries the index of the frame
+# Usage: check_script.sh FRAMEPIPE MEDIA REF SCRIPT [--window] [PLAYER OPTIONS...]
+# Runs SCRIPT headless on MEDIA, or with --window in a window (and an audio device, for sound). Every 'md5' line of the script carries the index of the frame
 # it must print, as a comment: 'md5  # expect 25'. Each printed MD5 must equal the MD5 column
 # of that line of REF (ffmpeg's framemd5, frames counted from 0 in presentation order).
 set -euo pipefail
 player=$1 media=$2 ref=$3 script=$4
 shift 4
+mode=--headless
+if [ "${1:-}" = --window ]; then
+    mode=
+    shift
+fi
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
-timeout 600 "$player" --headless --script "$script" "$@" "$media" >"$out"
+timeout 600 "$player" $mode --script "$script" "$@" "$media" >"$out"
 mapfile -t ref_md5 < <(grep -v '^#' "$ref" | awk -F', *' '{print $6}')
 mapfile -t expect < <(sed -n 's/^ *md5 *# *expect *\([0-9][0-9]*\).*/\1/p' "$script")
 mapfile -t got < <(sed -n 's/^frame time=.* md5=\([0-9a-f]*\)$/\1/p' "$out")
