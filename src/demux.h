@@ -62,7 +62,8 @@ void fp_demux_free(FPDemux **d);
 
 /**
  * Ask the reader thread to seek: to the keyframe at or before ts (in the
- * video stream's time base), flush the packet queue and read on from there.
+ * video stream's time base, or the sound's in a file without video), flush
+ * the packet queues and read on from there.
  * A request not yet started is replaced by a newer one, so repeated requests
  * coalesce. Any thread; does not block.
  *

@@ -841,6 +841,32 @@ int fp_playback_run(FPPlayer *p)
     }
 }
 
+/*
+ * A seek in a file with sound alone: where the sound is now comes from the
+ * audio clock (or, paused, where it resumes), and the device drops what comes
+ * before the target. Seeking past the end ends playback, as the end does.
+ */
+static void seek_sound(FPPlayer *p, const FPCommand *cmd)
+{
+    AVStream *st = p->audio_st;
+    double tb = av_q2d(st->time_base), now, target;
+    double start = st->start_time == AV_NOPTS_VALUE ? 0 : st->start_time * tb;
+
+    if (!seekable(p)) {
+        av_log(NULL, AV_LOG_ERROR, "cannot seek: the input is not seekable\n");
+        return;
+    }
+    if (fp_audio_out_clock(p->audio, fp_clock_now(), &now) < 0) {
+        now = fp_audio_out_next_sound(p->audio);
+        if (isnan(now))
+            now = start;
+    }
+    target = FFMAX(cmd->relative ? now + cmd->seconds : start + cmd->seconds, start);
+    p->seeks++;
+    fp_audio_out_set_position(p->audio, target);
+    fp_demux_request_seek(p->demux, llrint(target / tb), target <= start ? FP_DEMUX_SEEK_START : 0);
+}
+
 int fp_playback_run_sound(FPPlayer *p)
 {
     FPCommand cmd;
@@ -861,6 +887,9 @@ int fp_playback_run_sound(FPPlayer *p)
                 p->paused = cmd.type == FP_CMD_TOGGLE ? !p->paused : cmd.type == FP_CMD_PAUSE;
                 fp_audio_out_set_paused(p->audio, p->paused);
                 break;
+            case FP_CMD_SEEK:
+                seek_sound(p, &cmd);
+                break;
             case FP_CMD_VOLUME:
             case FP_CMD_MUTE:
             case FP_CMD_FULLSCREEN:
@@ -868,7 +897,7 @@ int fp_playback_run_sound(FPPlayer *p)
                 memset(&p->op, 0, sizeof(p->op));
                 break;
             default:
-                break; /* steps and seeks need a picture */
+                break; /* steps need a picture */
             }
         } else if (!p->render) {
             if (p->paused)

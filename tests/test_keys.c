@@ -4,6 +4,10 @@
  * seeks; a seek past the end shows the last frame; 'c' saves the frame on
  * screen, after the seeks before it, as framepipe-<seconds>.png.
  *
+ * With sound alone, arrow keys seek the sound: SDL's disk audio driver
+ * records what the device plays, in real time, and its length tells where
+ * playback went.
+ *
  * Key events are pushed with SDL_PushEvent (thread-safe), as the window
  * system would deliver them. Where they land is read from --framemd5 output:
  * its last line is the frame on screen, compared with the reference for the
@@ -26,7 +30,9 @@
 #define CLIP "h264_long_160x120_2fps_90s.mp4" /* 2 fps, 90 s: frame n is at n / 2 s */
 #define LAST_FRAME 179
 
-static char clip[PATH_MAX + 64], ref[PATH_MAX + 64], workdir[PATH_MAX];
+#define SOUND_CLIP "sound_only_aac_2s.m4a"
+
+static char clip[PATH_MAX + 64], ref[PATH_MAX + 64], sound_clip[PATH_MAX + 64], workdir[PATH_MAX];
 
 typedef struct Keys {
     FPPlayer *player;
@@ -185,6 +191,52 @@ static void test_seek_before_start_shows_first_frame(void)
     run_keys(keys, 4, 0, 0, 1);
 }
 
+/*
+ * The sound-only clip (2 s, 48 kHz stereo) with one key pressed before it
+ * plays; returns the seconds of sound the device played.
+ */
+static double play_sound_with_key(SDL_Keycode key)
+{
+    FPPlayerOptions o;
+    FPPlayer *p = NULL;
+    FPPlayerStats s;
+    FILE *f;
+    long bytes = -1;
+
+    setenv("SDL_AUDIODRIVER", "disk", 1);
+    setenv("SDL_DISKAUDIOFILE", "sound.raw", 1);
+    fp_player_options_default(&o);
+    CHECK_EQ_INT(fp_player_open(&p, sound_clip, &o), 0);
+    if (p) {
+        push_key(key, 0);
+        CHECK_EQ_INT(fp_player_run(p), 0);
+        fp_player_stats(p, &s);
+        CHECK_EQ_INT(s.seeks, 1);
+        fp_player_close(&p);
+    }
+    if ((f = fopen("sound.raw", "rb"))) {
+        fseek(f, 0, SEEK_END);
+        bytes = ftell(f);
+        fclose(f);
+    }
+    unlink("sound.raw");
+    setenv("SDL_AUDIODRIVER", "dummy", 1);
+    printf("  sound alone, one key: %.2f s played\n", bytes / (48000.0 * 4));
+    return bytes / (48000.0 * 4);
+}
+
+/* Right: 5 s on, past the end of a 2 s file, which ends at once. */
+static void test_sound_alone_seeks_past_end(void)
+{
+    CHECK(play_sound_with_key(SDLK_RIGHT) < 1.0);
+}
+
+/* Left: clamped at the start, all 2 s play. */
+static void test_sound_alone_seek_before_start(void)
+{
+    CHECK(play_sound_with_key(SDLK_LEFT) > 1.8);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 3) {
@@ -199,6 +251,7 @@ int main(int argc, char **argv)
     }
     snprintf(clip, sizeof(clip), "%s/%s", assets, CLIP);
     snprintf(ref, sizeof(ref), "%s/%s.framemd5", refs, CLIP);
+    snprintf(sound_clip, sizeof(sound_clip), "%s/%s", assets, SOUND_CLIP);
     /* Screenshots go to the working directory: make it a private one. */
     snprintf(workdir, sizeof(workdir), "%s/framepipe-keys-XXXXXX",
              getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
@@ -210,6 +263,8 @@ int main(int argc, char **argv)
     RUN_TEST(test_held_key_lands_on_the_sum);
     RUN_TEST(test_seek_past_end_shows_last_frame);
     RUN_TEST(test_seek_before_start_shows_first_frame);
+    RUN_TEST(test_sound_alone_seeks_past_end);
+    RUN_TEST(test_sound_alone_seek_before_start);
     if (chdir("/") == 0)
         rmdir(workdir);
     return CHECK_EXIT();
