@@ -257,9 +257,9 @@ int fp_player_run(FPPlayer *p)
     FPDecoderStats ds;
     int ret = start_threads(p);
 
+    if (ret >= 0 && !p->video_st && p->script)
+        av_log(NULL, AV_LOG_WARNING, "the script is not run: it needs a picture\n");
     if (ret >= 0)
-        if (!p->video_st && p->script)
-            av_log(NULL, AV_LOG_WARNING, "the script is not run: it needs a picture\n");
         ret = p->video_st ? fp_playback_run(p) : fp_playback_run_sound(p);
     /* Only when the picture ran to its end: a pause leaves the reader held up on a full queue. */
     if (ret >= 0 && p->audio && p->video_st && p->eof && !atomic_load(&p->quit))
