@@ -258,7 +258,8 @@ int fp_player_run(FPPlayer *p)
     int ret = start_threads(p);
 
     if (ret >= 0 && !p->video_st && p->script)
-        av_log(NULL, AV_LOG_WARNING, "the script is not run: it needs a picture\n");
+        fprintf(stderr, "framepipe: %s: warning: the script is not run: there is no picture\n",
+                p->path);
     if (ret >= 0)
         ret = p->video_st ? fp_playback_run(p) : fp_playback_run_sound(p);
     /* Only when the picture ran to its end: a pause leaves the reader held up on a full queue. */
