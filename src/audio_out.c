@@ -183,7 +183,8 @@ static int convert_for_device(FPAudioOut *a)
 
     if (a->buf_serial == a->frame_serial && !isnan(start) && fabs(start - a->buf_end) < 0.001)
         keep = FFMIN(a->buf_pos, (int)(KEEP_SECONDS * a->bytes_per_second) / sample * sample);
-    memmove(a->buf, a->buf + a->buf_pos - keep, keep);
+    if (keep)
+        memmove(a->buf, a->buf + a->buf_pos - keep, keep);
     bytes = resample(a, a->spec.channels, keep);
     a->buf_end = isnan(start) ? a->buf_end + length : start + length;
     a->buf_serial = a->frame_serial;
