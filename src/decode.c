@@ -22,7 +22,7 @@ struct FPDecoder {
     const char *thread_name; /* for the trace */
 };
 
-int fp_decoder_open(FPDecoder **out, const AVStream *st)
+int fp_decoder_open(FPDecoder **out, const AVStream *st, int64_t max_pixels)
 {
     const AVCodec *codec;
     FPDecoder *d;
@@ -45,6 +45,8 @@ int fp_decoder_open(FPDecoder **out, const AVStream *st)
         goto fail;
     d->avctx->pkt_timebase = st->time_base;
     d->avctx->thread_count = 0; /* one thread per core, as the ffmpeg CLI does */
+    if (max_pixels > 0)
+        d->avctx->max_pixels = max_pixels;
     d->thread_name = st->codecpar->codec_type == AVMEDIA_TYPE_AUDIO ? "audio-dec" : "video-dec";
     ret = avcodec_open2(d->avctx, codec, NULL);
     if (ret < 0)

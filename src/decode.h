@@ -20,12 +20,13 @@ typedef struct FPDecoder FPDecoder;
 
 /**
  * Make a decoder for st (borrowed; read only here) with frame and slice
- * threads chosen automatically.
+ * threads chosen automatically. A picture larger than max_pixels (0:
+ * libavcodec's own bound) is refused as a decode error.
  *
  * @return 0; AVERROR_DECODER_NOT_FOUND when libavcodec has no decoder for the
  *         codec; any error of avcodec_open2().
  */
-int fp_decoder_open(FPDecoder **d, const AVStream *st);
+int fp_decoder_open(FPDecoder **d, const AVStream *st, int64_t max_pixels);
 
 /** Report sends, receives and releases to t (borrowed; NULL: none). Before the start. */
 void fp_decoder_set_trace(FPDecoder *d, FPTrace *t);

@@ -2,7 +2,9 @@
 #include <stdatomic.h>
 
 #include <libavformat/avformat.h>
+#include <libavutil/dict.h>
 #include <libavutil/error.h>
+#include <libavutil/mem.h>
 
 #include "demux.h"
 
@@ -20,6 +22,8 @@ struct FPDemux {
     pthread_mutex_t lock;
     pthread_cond_t wake; /* the reader idles on it after end of stream */
     FPTrace *trace;
+    int64_t max_packets; /* 0: no limit */
+    int64_t packets_read;
 
     /* Seek requests, under lock. A newer request replaces one not yet started. */
     int64_t seek_ts;      /* in the video stream's time base */
@@ -36,7 +40,29 @@ static int interrupt_cb(void *opaque)
     return atomic_load(&d->abort);
 }
 
-int fp_demux_open(FPDemux **out, const char *path, int want_audio)
+/* Probing decodes a few frames: hold its decoders to the same picture size bound as ours. */
+static int find_stream_info(AVFormatContext *fmt, int64_t max_pixels)
+{
+    AVDictionary **opts = NULL;
+    unsigned nb_streams = fmt->nb_streams;
+    int ret = 0;
+
+    if (max_pixels > 0 && nb_streams) {
+        opts = av_calloc(nb_streams, sizeof(*opts));
+        if (!opts)
+            return AVERROR(ENOMEM);
+        for (unsigned i = 0; i < nb_streams && ret >= 0; i++)
+            ret = av_dict_set_int(&opts[i], "max_pixels", max_pixels, 0);
+    }
+    if (ret >= 0)
+        ret = avformat_find_stream_info(fmt, opts);
+    for (unsigned i = 0; opts && i < nb_streams; i++)
+        av_dict_free(&opts[i]);
+    av_free(opts);
+    return ret;
+}
+
+int fp_demux_open(FPDemux **out, const char *path, const FPDemuxOptions *o)
 {
     FPDemux *d;
     int ret;
@@ -56,15 +82,21 @@ int fp_demux_open(FPDemux **out, const char *path, int want_audio)
     }
     d->fmt->interrupt_callback.callback = interrupt_cb;
     d->fmt->interrupt_callback.opaque = d;
-    /* On failure avformat_open_input() frees the context and sets it to NULL. */
-    ret = avformat_open_input(&d->fmt, path, NULL, NULL);
+    d->max_packets = o->max_packets;
+    /*
+     * With a pb of the caller's, libavformat marks it custom I/O and never
+     * closes it. On failure avformat_open_input() frees the context and sets
+     * it to NULL.
+     */
+    d->fmt->pb = o->io;
+    ret = avformat_open_input(&d->fmt, o->io ? "" : path, NULL, NULL);
     if (ret < 0)
         goto fail;
-    ret = avformat_find_stream_info(d->fmt, NULL);
+    ret = find_stream_info(d->fmt, o->max_pixels);
     if (ret < 0)
         goto fail;
     d->video_index = av_find_best_stream(d->fmt, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0);
-    if (want_audio)
+    if (o->want_audio)
         d->audio_index = av_find_best_stream(d->fmt, AVMEDIA_TYPE_AUDIO, -1,
                                              FFMAX(d->video_index, -1), NULL, 0);
     if (d->video_index < 0)
@@ -234,8 +266,12 @@ static void *reader_thread(void *arg)
             pthread_mutex_unlock(&d->lock);
             continue;
         }
-        ret = av_read_frame(d->fmt, pkt);
+        if (d->max_packets > 0 && d->packets_read >= d->max_packets)
+            ret = AVERROR_EOF; /* as if the input ended here */
+        else
+            ret = av_read_frame(d->fmt, pkt);
         if (ret >= 0) {
+            d->packets_read++;
             ret = route_packet(d, pkt);
             if (ret == AVERROR_EXIT)
                 break;

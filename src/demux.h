@@ -15,15 +15,27 @@ typedef struct FPDemux FPDemux;
 
 #define FP_DEMUX_SEEK_START 1
 
+typedef struct FPDemuxOptions {
+    AVIOContext *io;     /* borrowed: read through it instead of opening the path; NULL: none */
+    int want_audio;      /* also pick the audio stream that goes with the video */
+    int64_t max_pixels;  /* bound for the decoders that probing opens; 0: libavcodec's */
+    int64_t max_packets; /* the stream ends after this many packets are read; 0: no limit */
+} FPDemuxOptions;
+
 /**
- * Open path, read the stream parameters and pick the best video stream and,
- * with want_audio, the audio stream that goes with it. Runs on the caller's
+ * Open path (or read o->io, when set; then path only names the input), read
+ * the stream parameters and pick the best video stream and, with
+ * o->want_audio, the audio stream that goes with it. Runs on the caller's
  * thread, so that a bad file fails before any thread starts.
+ *
+ * o->io stays the caller's on success and on failure: the demuxer reads and
+ * seeks through it, from the reader thread once started, but never closes it.
+ * It must outlive fp_demux_free().
  *
  * @return 0; AVERROR_STREAM_NOT_FOUND when there is no video stream; any
  *         error of avformat_open_input() or avformat_find_stream_info().
  */
-int fp_demux_open(FPDemux **d, const char *path, int want_audio);
+int fp_demux_open(FPDemux **d, const char *path, const FPDemuxOptions *o);
 
 /** The chosen audio stream, or NULL; owned by the demuxer. */
 AVStream *fp_demux_audio_stream(FPDemux *d);

@@ -27,6 +27,8 @@ enum {
     OPT_VOLUME,
     OPT_SYNC,
     OPT_AUDIO_MD5,
+    OPT_MAX_PIXELS,
+    OPT_MAX_PACKETS,
 };
 
 static const struct option long_options[] = {
@@ -46,6 +48,8 @@ static const struct option long_options[] = {
     {"volume", required_argument, NULL, OPT_VOLUME},
     {"sync", required_argument, NULL, OPT_SYNC},
     {"audio-md5", no_argument, NULL, OPT_AUDIO_MD5},
+    {"max-pixels", required_argument, NULL, OPT_MAX_PIXELS},
+    {"max-packets", required_argument, NULL, OPT_MAX_PACKETS},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -87,6 +91,8 @@ static void usage(FILE *out)
           "                    is sound)\n"
           "  --audio-md5       with --headless, print the MD5 of all decoded sound as\n"
           "                    interleaved signed 16-bit at its own rate and channels\n"
+          "  --max-pixels N    refuse to decode pictures of more than N pixels\n"
+          "  --max-packets N   read at most N packets, as if the input ended there\n"
           "  --loglevel LEVEL  quiet, panic, fatal, error, warning, info, verbose, debug,\n"
           "                    trace, or a number (default: warning)\n"
           "  -h, --help        show this help\n"
@@ -147,6 +153,15 @@ static int parse_loglevel(const char *arg, int *level)
         return -1;
     *level = (int)value;
     return 0;
+}
+
+/* A count of 1 or more; 0 when arg is not one. */
+static long long parse_count(const char *arg)
+{
+    char *end;
+    long long value = strtoll(arg, &end, 10);
+
+    return *arg && !*end && value > 0 ? value : 0;
 }
 
 /* av_open_input on a directory succeeds on some systems and fails late on others: say it plainly. */
@@ -259,6 +274,20 @@ int main(int argc, char **argv)
         case OPT_AUDIO_MD5:
             want_audio_md5 = 1;
             break;
+        case OPT_MAX_PIXELS:
+        case OPT_MAX_PACKETS: {
+            long long count = parse_count(optarg);
+            if (!count) {
+                fprintf(stderr, "framepipe: --%s takes a count\n",
+                        opt == OPT_MAX_PIXELS ? "max-pixels" : "max-packets");
+                return 2;
+            }
+            if (opt == OPT_MAX_PIXELS)
+                opts.max_pixels = count;
+            else
+                opts.max_packets = count;
+            break;
+        }
         case OPT_LOGLEVEL:
             if (parse_loglevel(optarg, &loglevel) < 0) {
                 fprintf(stderr, "framepipe: unknown log level '%s'\n", optarg);

@@ -65,7 +65,7 @@ static void open_audio(FPPlayer *p, const char *path)
     const char *what = "decoder";
     int ret;
 
-    ret = fp_decoder_open(&p->audio_decoder, st);
+    ret = fp_decoder_open(&p->audio_decoder, st, 0);
     if (ret >= 0) {
         what = "queues";
         ret = fp_packet_queue_alloc(&p->audio_pq, 1024, (size_t)4 << 20);
@@ -92,8 +92,11 @@ static void open_audio(FPPlayer *p, const char *path)
     p->audio_st = st;
 }
 
-int fp_player_open(FPPlayer **out, const char *path, const FPPlayerOptions *o)
+static int open_input(FPPlayer **out, const char *path, AVIOContext *io,
+                      const FPPlayerOptions *o)
 {
+    FPDemuxOptions demux_opts = {.io = io, .want_audio = !o->no_audio,
+                                 .max_pixels = o->max_pixels, .max_packets = o->max_packets};
     FPPlayer *p;
     int ret;
 
@@ -122,14 +125,14 @@ int fp_player_open(FPPlayer **out, const char *path, const FPPlayerOptions *o)
             goto fail;
         }
     }
-    ret = fp_demux_open(&p->demux, path, !o->no_audio);
+    ret = fp_demux_open(&p->demux, path, &demux_opts);
     if (ret < 0)
         goto fail;
     p->video_st = fp_demux_video_stream(p->demux);
     if (p->video_st) {
         if (!o->no_autorotate)
             p->orientation = fp_stream_orientation(p->video_st);
-        ret = fp_decoder_open(&p->decoder, p->video_st);
+        ret = fp_decoder_open(&p->decoder, p->video_st, o->max_pixels);
         if (ret >= 0)
             ret = fp_packet_queue_alloc(&p->video_pq, o->packet_queue_max_count,
                                         o->packet_queue_max_bytes);
@@ -183,6 +186,16 @@ int fp_player_open(FPPlayer **out, const char *path, const FPPlayerOptions *o)
 fail:
     fp_player_close(&p);
     return ret;
+}
+
+int fp_player_open(FPPlayer **out, const char *path, const FPPlayerOptions *o)
+{
+    return open_input(out, path, NULL, o);
+}
+
+int fp_player_open_io(FPPlayer **out, AVIOContext *io, const char *name, const FPPlayerOptions *o)
+{
+    return open_input(out, name ? name : "stream", io, o);
 }
 
 static int start_threads(FPPlayer *p)

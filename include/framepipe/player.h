@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <libavformat/avio.h>
 #include <libavutil/error.h>
 
 /** fp_player_run(): the input ended without a single decodable video frame. */
@@ -41,6 +42,11 @@ typedef struct FPPlayerOptions {
     int no_audio;                  /**< play no sound */
     int volume;                    /**< 0 to 100 */
     int sync_video;                /**< the video clock leads even when there is sound */
+    int64_t max_pixels;            /**< largest picture (width x height) a decoder may make:
+                                        a larger one is a decode error, or the decoder does
+                                        not open. 0: libavcodec's bound */
+    int64_t max_packets;           /**< the input ends, as at its end, after this many packets
+                                        were read (all streams, seeks included). 0: no limit */
 } FPPlayerOptions;
 
 typedef struct FPPlayerStats {
@@ -73,6 +79,23 @@ void fp_player_options_default(FPPlayerOptions *o);
  *         AVERROR_DECODER_NOT_FOUND; AVERROR(ENOMEM); any libavformat error.
  */
 int fp_player_open(FPPlayer **p, const char *path, const FPPlayerOptions *o);
+
+/**
+ * fp_player_open(), reading the input through io instead of opening a file:
+ * for input held in memory, or read from anything an AVIOContext can wrap.
+ * libavformat probes the format from the bytes alone.
+ *
+ * @param io    Remains the caller's before and after, on success and on
+ *              failure: the player never closes or frees it. On success the
+ *              player reads it, on its reader thread, and seeks it when its
+ *              seek callback allows, until fp_player_close(); until then the
+ *              caller must neither use nor free it. After a failure the
+ *              player holds no reference to it, but its position is
+ *              wherever probing left it.
+ * @param name  Names the input in the window title; copied. NULL: "stream".
+ * @return the same values as fp_player_open().
+ */
+int fp_player_open_io(FPPlayer **p, AVIOContext *io, const char *name, const FPPlayerOptions *o);
 
 /**
  * Start the reader and decoder threads and run the render loop on the calling
