@@ -78,6 +78,7 @@ static int decode_loop(FPDecoder *d, AVPacket *pkt, AVFrame *frame)
 {
     int serial = -1;
     int drained = 0; /* the decoder returned AVERROR_EOF: it needs a flush to take more */
+    int draining = 0; /* the end-of-stream marker went in: receive until AVERROR_EOF */
     int pending = 0; /* pkt (or the end-of-stream marker) is taken but not yet sent */
     int pending_eof = 0;
     int await_key = 0; /* after a seek: frames before the first keyframe are broken */
@@ -110,7 +111,8 @@ static int decode_loop(FPDecoder *d, AVPacket *pkt, AVFrame *frame)
                 }
                 continue;
             }
-            if (ret == AVERROR_EOF) {
+            /* EAGAIN while draining: the end of stream did not go in (the decoder refused it). */
+            if (ret == AVERROR_EOF || (draining && ret == AVERROR(EAGAIN))) {
                 drained = 1;
                 ret = fp_frame_queue_put_eof(d->out, serial);
                 if (ret < 0)
@@ -120,6 +122,14 @@ static int decode_loop(FPDecoder *d, AVPacket *pkt, AVFrame *frame)
                     return ret;
                 atomic_fetch_add(&d->errors, 1);
                 av_log(d->avctx, AV_LOG_WARNING, "decode error: %s\n", av_err2str(ret));
+                /*
+                 * While draining, frame threads report their errors one at a
+                 * time, and AVERROR_EOF still comes after the last. Waiting
+                 * for a packet instead would wait forever: the reader has
+                 * nothing more to send.
+                 */
+                if (draining)
+                    continue;
             }
         }
 
@@ -138,6 +148,7 @@ static int decode_loop(FPDecoder *d, AVPacket *pkt, AVFrame *frame)
                 }
                 serial = pkt_serial;
                 drained = 0;
+                draining = 0;
             } else if (drained) {
                 /* Only a seek (a new serial) can follow the end of a stream. */
                 if (pkt->buf)
@@ -152,6 +163,7 @@ static int decode_loop(FPDecoder *d, AVPacket *pkt, AVFrame *frame)
         if (ret == AVERROR(EAGAIN))
             continue;
         pending = 0;
+        draining = pending_eof;
         if (!pending_eof)
             fp_trace_event(d->trace, FP_TRACE_PACKET, pkt, "send", NULL, -1);
         fp_trace_unref(d->trace, FP_TRACE_PACKET, pkt, NULL);
