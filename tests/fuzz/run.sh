@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Usage: run.sh FUZZER WORKDIR SECONDS [libFuzzer options...]
+# Replays every kept regression input, then fuzzes for SECONDS, starting from a seed corpus made
+# of assets/ (small files whole, every file's first 16 KiB) and the regression inputs. The
+# corpus grows in WORKDIR/corpus across runs; crashes, leaks and hangs land in WORKDIR/artifacts.
+set -euo pipefail
+fuzzer=$1 work=$2 seconds=$3
+shift 3
+here=$(cd "$(dirname "$0")" && pwd)
+assets=$here/../../assets
+mkdir -p "$work/seeds" "$work/corpus" "$work/artifacts"
+for f in "$assets"/*; do
+    case $f in *.sh | *.md) continue ;; esac
+    name=$(basename "$f")
+    if [ "$(stat -c %s "$f")" -le 65536 ]; then
+        cp "$f" "$work/seeds/$name"
+    fi
+    head -c 16384 "$f" >"$work/seeds/$name.16k"
+done
+cp "$here"/regressions/* "$work/seeds/" 2>/dev/null || true
+
+options=(-rss_limit_mb=2560 -timeout=25 -max_len=65536 -print_final_stats=1
+         -artifact_prefix="$work/artifacts/" "$@")
+regressions=("$here"/regressions/*)
+if [ -e "${regressions[0]}" ]; then
+    echo "replaying ${#regressions[@]} regression inputs"
+    "$fuzzer" "${options[@]}" "${regressions[@]}"
+fi
+echo "fuzzing for $seconds s"
+"$fuzzer" "${options[@]}" -max_total_time="$seconds" "$work/corpus" "$work/seeds"
+echo "corpus: $(find "$work/corpus" -type f | wc -l) inputs"
