@@ -22,6 +22,7 @@ struct FPDemux {
     pthread_mutex_t lock;
     pthread_cond_t wake; /* the reader idles on it after end of stream */
     FPTrace *trace;
+    atomic_int error;    /* what ended the reading early, or 0 */
     int64_t max_packets; /* 0: no limit */
     int64_t packets_read;
 
@@ -245,6 +246,18 @@ static int handle_seek(FPDemux *d)
     return ret < 0 ? 0 : 1;
 }
 
+/* The end-of-stream marker for each queue: whatever stopped the reading, decoders drain. */
+static int put_eof_markers(FPDemux *d)
+{
+    int ret = 0;
+
+    if (d->video_q)
+        ret = put_or_yield(d, d->video_q, NULL);
+    if (ret >= 0 && d->audio_q)
+        ret = put_or_yield(d, d->audio_q, NULL);
+    return ret;
+}
+
 static void *reader_thread(void *arg)
 {
     FPDemux *d = arg;
@@ -252,9 +265,13 @@ static void *reader_thread(void *arg)
     int eof = 0;
     int ret = 0;
 
-    if (!pkt)
-        goto end;
     fp_trace_set_thread("reader");
+    if (!pkt) {
+        /* Nothing can be read; the decoders and the render loop must still learn that it ended. */
+        atomic_store(&d->error, AVERROR(ENOMEM));
+        put_eof_markers(d);
+        return NULL;
+    }
     while (!atomic_load(&d->abort)) {
         if (handle_seek(d) > 0)
             eof = 0;
@@ -279,19 +296,22 @@ static void *reader_thread(void *arg)
         }
         if (atomic_load(&d->abort))
             break;
-        if (ret != AVERROR_EOF)
+        if (ret == AVERROR(ENOMEM))
+            atomic_store(&d->error, ret); /* not the input's fault: the run fails */
+        else if (ret != AVERROR_EOF)
             av_log(NULL, AV_LOG_WARNING, "read error: %s; ending the stream here\n",
                    av_err2str(ret));
-        /* Whatever stopped the reading, the decoders must still drain what they have. */
-        if (d->video_q && put_or_yield(d, d->video_q, NULL) < 0)
-            break;
-        if (d->audio_q && put_or_yield(d, d->audio_q, NULL) < 0)
+        if (put_eof_markers(d) < 0)
             break;
         eof = 1;
     }
-end:
     av_packet_free(&pkt);
     return NULL;
+}
+
+int fp_demux_error(FPDemux *d)
+{
+    return atomic_load(&d->error);
 }
 
 int64_t fp_demux_request_seek(FPDemux *d, int64_t ts, int flags)

@@ -66,6 +66,13 @@ void fp_demux_abort(FPDemux *d);
 /** The input; owned by the demuxer. Read only while the reader thread runs. */
 const AVFormatContext *fp_demux_format(FPDemux *d);
 
+/**
+ * 0, or the error that ended the reading early and should fail the run
+ * (AVERROR(ENOMEM)); the stream still ended with its end-of-stream markers.
+ * Final once the reader thread was joined. Any thread.
+ */
+int fp_demux_error(FPDemux *d);
+
 /** Wait for the reader thread to end; call fp_demux_abort() and abort the queue first. */
 void fp_demux_join(FPDemux *d);
 

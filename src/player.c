@@ -279,11 +279,21 @@ int fp_player_run(FPPlayer *p)
     if (ret >= 0 && p->audio && p->video_st && p->eof && !atomic_load(&p->quit))
         wait_for_sound(p);
     stop_threads(p);
+    /*
+     * A reader or decoder that died (out of memory) ended the stream early:
+     * report that, not a clean end, nor the missing frames it caused.
+     */
+    if (fp_demux_error(p->demux) < 0 && (ret >= 0 || ret == FP_ERROR_NO_FRAMES))
+        ret = fp_demux_error(p->demux);
+    if (p->audio) {
+        fp_decoder_stats(p->audio_decoder, &ds);
+        if (ds.fatal_error < 0 && (ret >= 0 || ret == FP_ERROR_NO_FRAMES))
+            ret = ds.fatal_error;
+    }
     if (!p->video_st)
         return ret;
     fp_decoder_stats(p->decoder, &ds);
-    /* A decoder that died (out of memory) ended the stream early: report that, not a clean end. */
-    if (ds.fatal_error < 0 && ret >= 0)
+    if (ds.fatal_error < 0 && (ret >= 0 || ret == FP_ERROR_NO_FRAMES))
         ret = ds.fatal_error;
     return ret;
 }

@@ -102,9 +102,10 @@ int fp_player_open_io(FPPlayer **p, AVIOContext *io, const char *name, const FPP
  * thread until the end of the input or a quit. The threads are stopped and
  * joined before it returns, whatever the outcome.
  *
- * @return 0 at the end of the input or on a quit; FP_ERROR_NO_FRAMES; a
- *         decoder's fatal error such as AVERROR(ENOMEM); AVERROR_EXTERNAL when
- *         the window fails.
+ * @return 0 at the end of the input or on a quit; FP_ERROR_NO_FRAMES; the
+ *         fatal error, such as AVERROR(ENOMEM), of the reader or of a decoder
+ *         that stopped early (rather than FP_ERROR_NO_FRAMES, when it caused
+ *         that); AVERROR_EXTERNAL when the window fails.
  */
 int fp_player_run(FPPlayer *p);
 
