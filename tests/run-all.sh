@@ -3,12 +3,15 @@
 #   build/        gcc, RelWithDebInfo, plus valgrind memcheck over a headless run
 #   build-asan/   clang, AddressSanitizer + UndefinedBehaviorSanitizer (LeakSanitizer included)
 #   build-tsan/   gcc, ThreadSanitizer
-# Every build is warning-free or fails (-Werror). Usage: tests/run-all.sh [plain|asan|tsan ...]
+#   build-fuzz/   clang, libFuzzer + ASan + UBSan: the fuzz target alone, fuzzed for
+#                 FP_FUZZ_SECONDS (default 150) after replaying tests/fuzz/regressions
+# Every build is warning-free or fails (-Werror).
+# Usage: tests/run-all.sh [plain|asan|tsan|fuzz ...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
 configs=("$@")
-[ ${#configs[@]} -gt 0 ] || configs=(plain asan tsan)
+[ ${#configs[@]} -gt 0 ] || configs=(plain asan tsan fuzz)
 
 run() {
     local dir=$1
@@ -19,12 +22,21 @@ run() {
     (cd "$dir" && ctest --output-on-failure -j "$jobs")
 }
 
+fuzz() {
+    echo "=== build-fuzz: libFuzzer for ${FP_FUZZ_SECONDS:-150} s"
+    cmake -S . -B build-fuzz -DFP_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFP_FUZZ=ON \
+        -DFP_SANITIZE=address,undefined -DBUILD_TESTING=OFF >/dev/null
+    cmake --build build-fuzz -j "$jobs" --target fuzz_player
+    tests/fuzz/run.sh build-fuzz/tests/fuzz/fuzz_player build-fuzz/fuzz-work "${FP_FUZZ_SECONDS:-150}"
+}
+
 for config in "${configs[@]}"; do
     case $config in
     plain) CC=gcc run build -DCMAKE_BUILD_TYPE=RelWithDebInfo ;;
     asan) CC=clang run build-asan -DCMAKE_BUILD_TYPE=Debug -DFP_SANITIZE=address,undefined ;;
     tsan) CC=gcc run build-tsan -DCMAKE_BUILD_TYPE=Debug -DFP_SANITIZE=thread ;;
-    *) echo "unknown configuration '$config' (plain, asan, tsan)" >&2; exit 2 ;;
+    fuzz) CC=clang fuzz ;;
+    *) echo "unknown configuration '$config' (plain, asan, tsan, fuzz)" >&2; exit 2 ;;
     esac
 done
 echo "all configurations passed: ${configs[*]}"
