@@ -193,6 +193,16 @@ run sound_only_aac_2s.m4a \
     -ac 2 -c:a aac -b:a 96k \
     -movflags +faststart -f mp4
 
+# 8c. Tiny: 3 frames of H.264 (one B-frame) and 0.1 s of AAC, for the allocation-failure test,
+#     which plays the whole clip once per allocation it makes.
+run tiny_h264_aac_3frames_64x48.mp4 \
+    -f lavfi -i "testsrc2=size=64x48:rate=25:duration=0.12" \
+    -f lavfi -i "$(tone 48000 0.1)" \
+    -map 0:v -map 1:a \
+    -c:v libx264 -preset medium -profile:v high -pix_fmt yuv420p -bf 1 -g 3 \
+    -c:a aac -b:a 64k -ac 2 -ar 48000 \
+    -movflags +faststart -f mp4
+
 # Picture-correctness clips (pic_*). 5 frames at 5 fps unless noted; the first
 # frame is the one compared with tests/ref/picture/<file>.png.
 
