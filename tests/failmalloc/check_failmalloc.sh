@@ -23,8 +23,9 @@ step=${4:-1}
 first=${5:-1}
 here=$(cd "$(dirname "$0")" && pwd)
 # FP_FAILMALLOC_KEEP=1 keeps the runs' output; FP_FAILMALLOC_DIR=DIR judges the runs kept there.
-work=${FP_FAILMALLOC_DIR:-$(mktemp -d)}
-[ -n "${FP_FAILMALLOC_KEEP:-}${FP_FAILMALLOC_DIR:-}" ] && echo "runs in $work" ||
+reuse=${FP_FAILMALLOC_DIR:-}
+work=${reuse:-$(mktemp -d)}
+[ -n "${FP_FAILMALLOC_KEEP:-}$reuse" ] && echo "runs in $work" ||
     trap 'rm -rf "$work"' EXIT
 jobs=$(nproc)
 # Sanitizer findings get exit codes of their own, so that they cannot pass for a clean error.
@@ -35,7 +36,7 @@ export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}exitcode=87"
 export LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}exitcode=88"
 args=(--headless --framemd5 --audio-md5 "$media")
 
-[ -n "${FP_FAILMALLOC_DIR:-}" ] ||
+[ -n "$reuse" ] ||
     env ${preload:+LD_PRELOAD=$preload} FP_FAILMALLOC_REPORT="$work/count" "$player" "${args[@]}" \
         >/dev/null 2>"$work/count.err" ||
     { echo "the run without failures failed:"; cat "$work/count.err"; exit 1; }
@@ -46,7 +47,7 @@ echo "a whole run makes $total allocations; failing N = $first..$last step $step
 
 # One process per job forks a child per N (failmalloc.c's sweep), sparing the library loading.
 start=$(date +%s)
-for ((j = 0; j < jobs && ${#FP_FAILMALLOC_DIR} == 0; j++)); do
+for ((j = 0; j < jobs && ${#reuse} == 0; j++)); do
     env ${preload:+LD_PRELOAD=$preload} \
         FP_FAILMALLOC_SWEEP="$((first + j * step)):$last:$((jobs * step)):$work" \
         "$player" "${args[@]}" &
