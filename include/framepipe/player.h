@@ -92,7 +92,8 @@ int fp_player_open(FPPlayer **p, const char *path, const FPPlayerOptions *o);
  *              caller must neither use nor free it. After a failure the
  *              player holds no reference to it, but its position is
  *              wherever probing left it.
- * @param name  Names the input in the window title; copied. NULL: "stream".
+ * @param name  Names the input in the window title and in warnings; copied.
+ *              NULL: "stream".
  * @return the same values as fp_player_open().
  */
 int fp_player_open_io(FPPlayer **p, AVIOContext *io, const char *name, const FPPlayerOptions *o);
