@@ -4,6 +4,7 @@
 #include <libavcodec/avcodec.h>
 #include <libavutil/error.h>
 
+#include "framepipe/player.h"
 #include "compat.h"
 #include "decode.h"
 
@@ -18,11 +19,31 @@ struct FPDecoder {
     atomic_llong frames;
     atomic_llong errors;
     atomic_int fatal_error;
+    atomic_int too_large_width, too_large_height;
     FPTrace *trace;
     const char *thread_name; /* for the trace */
 };
 
-int fp_decoder_open(FPDecoder **out, const AVStream *st, int64_t max_pixels)
+/*
+ * The picture size limit, applied where a decoder asks for a picture: before
+ * the allocation, and with the size the bitstream claimed at hand, so that the
+ * error can name it. (AVCodecContext.max_pixels refuses at the same point but
+ * keeps the size to itself.) Runs on libavcodec's frame threads too.
+ */
+static int get_buffer(AVCodecContext *avctx, AVFrame *frame, int flags)
+{
+    FPDecoder *d = avctx->opaque;
+
+    if (avctx->codec_type == AVMEDIA_TYPE_VIDEO &&
+        (int64_t)frame->width * frame->height > FP_MAX_PIXELS) {
+        atomic_store(&d->too_large_height, frame->height);
+        atomic_store(&d->too_large_width, frame->width);
+        return AVERROR(EINVAL);
+    }
+    return avcodec_default_get_buffer2(avctx, frame, flags);
+}
+
+int fp_decoder_open(FPDecoder **out, const AVStream *st)
 {
     const AVCodec *codec;
     FPDecoder *d;
@@ -45,8 +66,8 @@ int fp_decoder_open(FPDecoder **out, const AVStream *st, int64_t max_pixels)
         goto fail;
     d->avctx->pkt_timebase = st->time_base;
     d->avctx->thread_count = 0; /* one thread per core, as the ffmpeg CLI does */
-    if (max_pixels > 0)
-        d->avctx->max_pixels = max_pixels;
+    d->avctx->opaque = d;
+    d->avctx->get_buffer2 = get_buffer;
     d->thread_name = st->codecpar->codec_type == AVMEDIA_TYPE_AUDIO ? "audio-dec" : "video-dec";
     ret = avcodec_open2(d->avctx, codec, NULL);
     if (ret < 0)
@@ -59,9 +80,17 @@ fail:
     return ret;
 }
 
-static int is_fatal(int err)
+/*
+ * Out of memory, an abort, and a picture over the size limit (get_buffer())
+ * end the thread.
+ */
+static int fatal_error(FPDecoder *d, int err)
 {
-    return err == AVERROR(ENOMEM) || err == AVERROR_EXIT;
+    if (err == AVERROR(ENOMEM) || err == AVERROR_EXIT)
+        return err;
+    if (atomic_load(&d->too_large_width))
+        return FP_ERROR_TOO_LARGE;
+    return 0;
 }
 
 /*
@@ -118,8 +147,8 @@ static int decode_loop(FPDecoder *d, AVPacket *pkt, AVFrame *frame)
                 if (ret < 0)
                     return ret;
             } else if (ret != AVERROR(EAGAIN)) {
-                if (is_fatal(ret))
-                    return ret;
+                if (fatal_error(d, ret))
+                    return fatal_error(d, ret);
                 atomic_fetch_add(&d->errors, 1);
                 av_log(d->avctx, AV_LOG_WARNING, "decode error: %s\n", av_err2str(ret));
                 /*
@@ -168,8 +197,8 @@ static int decode_loop(FPDecoder *d, AVPacket *pkt, AVFrame *frame)
             fp_trace_event(d->trace, FP_TRACE_PACKET, pkt, "send", NULL, -1);
         fp_trace_unref(d->trace, FP_TRACE_PACKET, pkt, NULL);
         if (ret < 0 && ret != AVERROR_EOF) {
-            if (is_fatal(ret))
-                return ret;
+            if (fatal_error(d, ret))
+                return fatal_error(d, ret);
             atomic_fetch_add(&d->errors, 1);
             av_log(d->avctx, AV_LOG_WARNING, "decode error: %s\n", av_err2str(ret));
         }
@@ -238,4 +267,6 @@ void fp_decoder_stats(FPDecoder *d, FPDecoderStats *stats)
     stats->frames = atomic_load(&d->frames);
     stats->errors = atomic_load(&d->errors);
     stats->fatal_error = atomic_load(&d->fatal_error);
+    stats->too_large_width = atomic_load(&d->too_large_width);
+    stats->too_large_height = atomic_load(&d->too_large_height);
 }

@@ -47,6 +47,8 @@ typedef struct FPDecoderStats {
     int64_t frames;        /**< frames received from the decoder */
     int64_t errors;        /**< packets or frames the decoder rejected */
     int fatal_error;       /**< 0, or the error that stopped the thread early */
+    int too_large_width;   /**< with FP_ERROR_TOO_LARGE: the size the bitstream claimed */
+    int too_large_height;
 } FPDecoderStats;
 
 /** Any thread. fatal_error is final only after the thread was joined. */

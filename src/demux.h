@@ -46,6 +46,16 @@ void fp_demux_drop_audio(FPDemux *d);
 /** The chosen video stream, or NULL for sound alone; owned by the demuxer. */
 AVStream *fp_demux_video_stream(FPDemux *d);
 
+/**
+ * The first read that failed for another reason than the end of the input,
+ * such as an I/O error of the file or device: the stream ended there. Any
+ * thread; final once the reader thread was joined.
+ *
+ * @param pos  If not NULL, set to the byte position of the failure, or -1.
+ * @return 0 when every read succeeded or ended at the end; else the error.
+ */
+int fp_demux_read_error(FPDemux *d, int64_t *pos);
+
 /** Report reads and drops to t (borrowed; NULL: none). Before fp_demux_start(). */
 void fp_demux_set_trace(FPDemux *d, FPTrace *t);
 

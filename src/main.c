@@ -201,10 +201,12 @@ int main(int argc, char **argv)
     FPPlayerStats stats;
     int want_stats = 0, want_audio_md5 = 0, loglevel = AV_LOG_WARNING, loglevel_given = 0;
     const char *path, *trace_html = NULL;
-    char err[128];
+    char err[128], detail[256] = "";
     int opt, ret;
 
     fp_player_options_default(&opts);
+    opts.error = detail;
+    opts.error_size = sizeof(detail);
     /* ffplay's spelling of --no-audio; getopt would read it as -a -n. */
     for (int i = 1; i < argc; i++)
         if (!strcmp(argv[i], "-an"))
@@ -332,7 +334,8 @@ int main(int argc, char **argv)
     if (ret >= 0)
         ret = fp_player_run(player);
     if (ret < 0)
-        fprintf(stderr, "framepipe: %s: %s\n", path, fp_strerror(ret, err, sizeof(err)));
+        fprintf(stderr, "framepipe: %s: %s\n", path,
+                detail[0] ? detail : fp_strerror(ret, err, sizeof(err)));
     if (player) {
         fp_player_stats(player, &stats);
         if (stats.decode_errors && ret >= 0)

@@ -1,3 +1,4 @@
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -22,11 +23,39 @@ const char *fp_strerror(int err, char *buf, size_t size)
 {
     if (err == FP_ERROR_NO_FRAMES)
         av_strlcpy(buf, "no decodable video frames", size);
+    else if (err == FP_ERROR_TOO_LARGE)
+        av_strlcpy(buf, "picture too large", size);
     else if (err == AVERROR_STREAM_NOT_FOUND)
         av_strlcpy(buf, "no video or audio stream", size);
     else
         av_strerror(err, buf, size);
     return buf;
+}
+
+/* The one line for FPPlayerOptions.error, when the caller gave a buffer. */
+static void set_error(const FPPlayerOptions *o, const char *fmt, ...) av_printf_format(2, 3);
+static void set_error(const FPPlayerOptions *o, const char *fmt, ...)
+{
+    va_list args;
+
+    if (!o->error || !o->error_size)
+        return;
+    va_start(args, fmt);
+    vsnprintf(o->error, o->error_size, fmt, args);
+    va_end(args);
+}
+
+/*
+ * A header may claim any size; probing already refused to decode a huge
+ * picture (FP_MAX_PIXELS), and this says so before any thread starts.
+ */
+static int check_picture_size(const FPPlayerOptions *o, const AVCodecParameters *par)
+{
+    if ((int64_t)par->width * par->height <= FP_MAX_PIXELS)
+        return 0;
+    set_error(o, "picture size %dx%d is over the limit of %d pixels (8192x8192)", par->width,
+              par->height, FP_MAX_PIXELS);
+    return FP_ERROR_TOO_LARGE;
 }
 
 static int open_window(FPPlayer *p, const char *path)
@@ -101,6 +130,7 @@ static int open_input(FPPlayer **out, const char *path, AVIOContext *io,
     int ret;
 
     *out = NULL;
+    set_error(o, "%s", "");
     p = av_mallocz(sizeof(*p));
     if (!p)
         return AVERROR(ENOMEM);
@@ -132,7 +162,13 @@ static int open_input(FPPlayer **out, const char *path, AVIOContext *io,
     if (p->video_st) {
         if (!o->no_autorotate)
             p->orientation = fp_stream_orientation(p->video_st);
-        ret = fp_decoder_open(&p->decoder, p->video_st, o->max_pixels);
+        ret = check_picture_size(o, p->video_st->codecpar);
+        if (ret < 0)
+            goto fail;
+        ret = fp_decoder_open(&p->decoder, p->video_st);
+        if (ret == AVERROR_DECODER_NOT_FOUND)
+            set_error(o, "no decoder for the video codec '%s'",
+                      avcodec_get_name(p->video_st->codecpar->codec_id));
         if (ret >= 0)
             ret = fp_packet_queue_alloc(&p->video_pq, o->packet_queue_max_count,
                                         o->packet_queue_max_bytes);
@@ -268,8 +304,10 @@ static void wait_for_sound(FPPlayer *p)
 int fp_player_run(FPPlayer *p)
 {
     FPDecoderStats ds;
-    int ret = start_threads(p);
+    int64_t read_error_pos;
+    int read_error, ret = start_threads(p);
 
+    set_error(&p->opts, "%s", "");
     if (ret >= 0 && !p->video_st && p->script)
         fprintf(stderr, "framepipe: %s: warning: the script is not run: there is no picture\n",
                 p->path);
@@ -279,22 +317,22 @@ int fp_player_run(FPPlayer *p)
     if (ret >= 0 && p->audio && p->video_st && p->eof && !atomic_load(&p->quit))
         wait_for_sound(p);
     stop_threads(p);
-    /*
-     * A reader or decoder that died (out of memory) ended the stream early:
-     * report that, not a clean end, nor the missing frames it caused.
-     */
-    if (fp_demux_error(p->demux) < 0 && (ret >= 0 || ret == FP_ERROR_NO_FRAMES))
-        ret = fp_demux_error(p->demux);
-    if (p->audio) {
-        fp_decoder_stats(p->audio_decoder, &ds);
+    if (p->video_st) {
+        fp_decoder_stats(p->decoder, &ds);
+        /* A decoder that died (out of memory) ended the stream early: report that, not a clean end. */
         if (ds.fatal_error < 0 && (ret >= 0 || ret == FP_ERROR_NO_FRAMES))
             ret = ds.fatal_error;
+        if (ret == FP_ERROR_TOO_LARGE)
+            set_error(&p->opts, "picture size %dx%d is over the limit of %d pixels (8192x8192)",
+                      ds.too_large_width, ds.too_large_height, FP_MAX_PIXELS);
     }
-    if (!p->video_st)
-        return ret;
-    fp_decoder_stats(p->decoder, &ds);
-    if (ds.fatal_error < 0 && (ret >= 0 || ret == FP_ERROR_NO_FRAMES))
-        ret = ds.fatal_error;
+    /* What was read before a failing read has played; the failure is still a failure. */
+    read_error = fp_demux_read_error(p->demux, &read_error_pos);
+    if (read_error < 0 && (ret >= 0 || ret == FP_ERROR_NO_FRAMES) && !atomic_load(&p->quit)) {
+        set_error(&p->opts, "read error at byte %lld: %s", (long long)read_error_pos,
+                  av_err2str(read_error));
+        ret = read_error;
+    }
     return ret;
 }
 

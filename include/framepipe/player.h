@@ -24,6 +24,16 @@
 /** fp_player_run(): the input ended without a single decodable video frame. */
 #define FP_ERROR_NO_FRAMES FFERRTAG('F', 'P', 'N', 'F')
 
+/** fp_player_open(): the picture is larger than FP_MAX_PIXELS. */
+#define FP_ERROR_TOO_LARGE FFERRTAG('F', 'P', 'T', 'L')
+
+/**
+ * The largest picture framepipe decodes, in pixels (8192 x 8192). A header
+ * that claims more is refused before a picture of that size is allocated, by
+ * the probing in fp_player_open() as well as by the decoder.
+ */
+#define FP_MAX_PIXELS (8192 * 8192)
+
 typedef struct FPPlayer FPPlayer;
 
 typedef struct FPPlayerOptions {
@@ -42,11 +52,14 @@ typedef struct FPPlayerOptions {
     int no_audio;                  /**< play no sound */
     int volume;                    /**< 0 to 100 */
     int sync_video;                /**< the video clock leads even when there is sound */
-    int64_t max_pixels;            /**< largest picture (width x height) a decoder may make:
-                                        a larger one is a decode error, or the decoder does
-                                        not open. 0: libavcodec's bound */
-    int64_t max_packets;           /**< the input ends, as at its end, after this many packets
-                                        were read (all streams, seeks included). 0: no limit */
+    /**
+     * If set (borrowed, error_size bytes), fp_player_open() and fp_player_run()
+     * write into it, when they fail, one line that says more than
+     * fp_strerror() can: which codec has no decoder, how large the picture
+     * is, where a read failed. It is set to "" when there is nothing to add.
+     */
+    char *error;
+    size_t error_size;
 } FPPlayerOptions;
 
 typedef struct FPPlayerStats {
@@ -76,7 +89,8 @@ void fp_player_options_default(FPPlayerOptions *o);
  * @param p  Set to the new player on success, to NULL on failure.
  * @param o  Copied; o->framemd5 stays the caller's.
  * @return 0; AVERROR_STREAM_NOT_FOUND when there is no video stream;
- *         AVERROR_DECODER_NOT_FOUND; AVERROR(ENOMEM); any libavformat error.
+ *         AVERROR_DECODER_NOT_FOUND; FP_ERROR_TOO_LARGE; AVERROR(ENOMEM); any
+ *         libavformat error.
  */
 int fp_player_open(FPPlayer **p, const char *path, const FPPlayerOptions *o);
 
@@ -103,10 +117,11 @@ int fp_player_open_io(FPPlayer **p, AVIOContext *io, const char *name, const FPP
  * thread until the end of the input or a quit. The threads are stopped and
  * joined before it returns, whatever the outcome.
  *
- * @return 0 at the end of the input or on a quit; FP_ERROR_NO_FRAMES; the
- *         fatal error, such as AVERROR(ENOMEM), of the reader or of a decoder
- *         that stopped early (rather than FP_ERROR_NO_FRAMES, when it caused
- *         that); AVERROR_EXTERNAL when the window fails.
+ * @return 0 at the end of the input or on a quit; FP_ERROR_NO_FRAMES; a
+ *         decoder's fatal error such as AVERROR(ENOMEM); AVERROR_EXTERNAL when
+ *         the window fails; the read error (such as AVERROR(EIO)) when reading
+ *         the input failed part-way, once what was read before it has played.
+ *         A quit returns 0 even after a read error.
  */
 int fp_player_run(FPPlayer *p);
 
