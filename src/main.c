@@ -1,8 +1,12 @@
 #include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <SDL.h>
 #include <libavutil/log.h>
@@ -174,6 +178,79 @@ static int check_path(const char *path)
     return 0;
 }
 
+/*
+ * Ctrl-C and SIGTERM quit the way 'q' does. The signals are blocked in every
+ * thread (the mask is inherited) and taken by one thread with sigwait(), which
+ * may then call into the player as any thread may: a handler could not, since
+ * fp_player_request_quit() takes locks. A second signal ends the process at
+ * once, for a player stuck where no quit reaches, such as opening a pipe that
+ * never delivers.
+ */
+typedef struct SignalWatch {
+    pthread_t thread;
+    int started;
+    sigset_t set;
+    atomic_int stop;
+    atomic_int received;
+    FPPlayer *_Atomic player; /* set while it may be asked to quit */
+} SignalWatch;
+
+static void *watch_signals(void *arg)
+{
+    SignalWatch *w = arg;
+    FPPlayer *player;
+    int sig;
+
+    for (;;) {
+        if (sigwait(&w->set, &sig))
+            continue;
+        if (atomic_load(&w->stop))
+            return NULL;
+        if (atomic_fetch_add(&w->received, 1) > 0) {
+            static const char msg[] = "framepipe: interrupted\n";
+            if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0) {
+                /* nothing more can be done */
+            }
+            _exit(130);
+        }
+        player = atomic_load(&w->player);
+        if (player)
+            fp_player_request_quit(player);
+    }
+}
+
+static int start_signal_watch(SignalWatch *w)
+{
+    int ret;
+
+    sigemptyset(&w->set);
+    sigaddset(&w->set, SIGINT);
+    sigaddset(&w->set, SIGTERM);
+    ret = pthread_sigmask(SIG_BLOCK, &w->set, NULL);
+    if (!ret)
+        ret = pthread_create(&w->thread, NULL, watch_signals, w);
+    w->started = !ret;
+    return ret ? AVERROR(ret) : 0;
+}
+
+/* Hands the player to the watcher; a signal that came before it was open quits it at once. */
+static void watch_player(SignalWatch *w, FPPlayer *player)
+{
+    atomic_store(&w->player, player);
+    if (player && atomic_load(&w->received))
+        fp_player_request_quit(player);
+}
+
+static void stop_signal_watch(SignalWatch *w)
+{
+    atomic_store(&w->player, NULL);
+    if (!w->started)
+        return;
+    atomic_store(&w->stop, 1);
+    pthread_kill(w->thread, SIGTERM); /* blocked, so it goes to the watcher's sigwait() */
+    pthread_join(w->thread, NULL);
+}
+
 static void print_stats(FPPlayer *p)
 {
     FPPlayerStats s;
@@ -199,6 +276,7 @@ int main(int argc, char **argv)
     FPPlayerOptions opts;
     FPPlayer *player = NULL;
     FPPlayerStats stats;
+    SignalWatch signals = {0};
     int want_stats = 0, want_audio_md5 = 0, loglevel = AV_LOG_WARNING, loglevel_given = 0;
     const char *path, *trace_html = NULL;
     char err[128], detail[256] = "";
@@ -314,6 +392,10 @@ int main(int argc, char **argv)
         return 2;
     }
     path = argv[optind];
+    if (!strcmp(path, "-") && opts.script && !strcmp(opts.script, "-")) {
+        fprintf(stderr, "framepipe: the input and the script cannot both be standard input\n");
+        return 2;
+    }
     if (trace_html) {
         av_log_set_level(loglevel);
         ret = fp_trace_html(path, trace_html);
@@ -327,12 +409,19 @@ int main(int argc, char **argv)
      * ours and say the same thing less clearly; unless asked for, keep them quiet.
      */
     av_log_set_level(loglevel_given ? loglevel : AV_LOG_FATAL);
-    ret = check_path(path);
+    /* SDL would install handlers of its own for these; the watcher has them. */
+    SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
+    ret = start_signal_watch(&signals);
     if (ret >= 0)
-        ret = fp_player_open(&player, path, &opts);
+        ret = check_path(path);
+    if (ret >= 0) /* "-" is standard input, as for the ffmpeg CLI */
+        ret = fp_player_open(&player, strcmp(path, "-") ? path : "pipe:0", &opts);
     av_log_set_level(loglevel);
-    if (ret >= 0)
+    if (ret >= 0) {
+        watch_player(&signals, player);
         ret = fp_player_run(player);
+        watch_player(&signals, NULL);
+    }
     if (ret < 0)
         fprintf(stderr, "framepipe: %s: %s\n", path,
                 detail[0] ? detail : fp_strerror(ret, err, sizeof(err)));
@@ -351,6 +440,7 @@ int main(int argc, char **argv)
         if (want_stats)
             print_stats(player);
     }
+    stop_signal_watch(&signals);
     fp_player_close(&player);
     SDL_Quit();
     if (fflush(stdout) && ret >= 0) {

@@ -21,6 +21,11 @@
 
 /* A frame this far from the clock is a timestamp discontinuity, not lateness. */
 #define DISCONTINUITY_SECONDS 10.0
+/*
+ * In formats whose timestamps may jump (MPEG-TS and -PS, where streams are
+ * spliced), a gap this long between two frames is a splice, not a pause.
+ */
+#define STREAM_GAP_SECONDS 1.0
 /* Longest a wait lasts before events, commands and the quit flag are looked at again. */
 #define SLICE_SECONDS 0.010
 /* How often a seek that landed after its target goes back further (1 s, 2 s, 4 s ...). */
@@ -62,6 +67,12 @@ static void ensure_timestamp(FPPlayer *p, AVFrame *f)
     p->last_ts = f->best_effort_timestamp;
 }
 
+/* A jump of the timestamps larger than this is a discontinuity, not a gap or lateness. */
+static double discontinuity_seconds(const FPPlayer *p)
+{
+    return p->ts_discont ? STREAM_GAP_SECONDS : DISCONTINUITY_SECONDS;
+}
+
 /*
  * The time that should be on screen now. With sound playing, the audio clock
  * leads (the picture follows what is heard), and the video clock is kept on
@@ -74,6 +85,13 @@ static double master_time(FPPlayer *p, double now)
     if (p->audio && !p->opts.sync_video && !p->paused &&
         fp_audio_out_clock(p->audio, now, &audio) == 0) {
         double t = audio - p->first_pts * av_q2d(p->video_st->time_base);
+        /*
+         * Across a timestamp discontinuity the sound and the picture are on
+         * different timelines until both have passed it: keep the picture on
+         * its own clock meanwhile, rather than race it or stall it.
+         */
+        if (fabs(t - fp_clock_get(&p->clock, now)) > discontinuity_seconds(p))
+            return fp_clock_get(&p->clock, now);
         fp_clock_set(&p->clock, t, now);
         return t;
     }
@@ -306,6 +324,8 @@ static void measure_drift(FPPlayer *p, const AVFrame *f)
     drift = fabs(audio - f->best_effort_timestamp * av_q2d(p->video_st->time_base));
     av_log(NULL, AV_LOG_TRACE, "drift: frame %.3f audio %.3f\n",
            f->best_effort_timestamp * av_q2d(p->video_st->time_base), audio);
+    if (drift > discontinuity_seconds(p))
+        return; /* the two are on either side of a discontinuity */
     p->drift_samples++;
     p->drift_sum += drift;
     p->drift_max = FFMAX(p->drift_max, drift);
@@ -340,7 +360,10 @@ static int advance_play(FPPlayer *p)
         delay = t - master_time(p, now);
         /* Time going backwards, or jumping far, is a discontinuity: follow the new timeline. */
         if (fabs(delay) > DISCONTINUITY_SECONDS ||
-            (cur && next->best_effort_timestamp < cur->best_effort_timestamp)) {
+            (cur && next->best_effort_timestamp < cur->best_effort_timestamp) ||
+            (cur && ts_seconds(p, next->best_effort_timestamp) -
+                            ts_seconds(p, cur->best_effort_timestamp) >
+                        discontinuity_seconds(p))) {
             fp_clock_set(&p->clock, t, now);
             delay = 0;
         }
@@ -553,8 +576,14 @@ static int step_back(FPPlayer *p)
         show(p, cursor - 1);
         return p->op.count ? CONTINUE : FINISHED;
     }
-    if (!first || first->best_effort_timestamp <= p->first_pts || !seekable(p))
+    if (!first || first->best_effort_timestamp <= p->first_pts)
         return FINISHED; /* at the first frame already */
+    if (!seekable(p)) {
+        av_log(NULL, AV_LOG_ERROR,
+               "cannot step back further: the input is not seekable, and the step history "
+               "starts here\n");
+        return FINISHED;
+    }
     start_seek(p, FP_SEEK_BACK, first->best_effort_timestamp);
     return CONTINUE;
 }
@@ -796,6 +825,7 @@ int fp_playback_run(FPPlayer *p)
     p->serial = 0;
     p->last_ts = AV_NOPTS_VALUE;
     p->paced = p->render || p->opts.realtime || p->script;
+    p->ts_discont = !!(fp_demux_format(p->demux)->iformat->flags & AVFMT_TS_DISCONT);
     ret = show_first_frame(p);
     if (ret == AVERROR_EXIT && atomic_load(&p->quit))
         return 0;

@@ -84,6 +84,7 @@ struct FPPlayer {
     int skipping;         /* drop frames the history already holds (after refilling it) */
     int paused;
     int paced;
+    int ts_discont;       /* the format's timestamps may jump (AVFMT_TS_DISCONT) */
     int script_ended;
     int info;             /* show the information line in the title */
     int overlay;          /* show queues, references and clocks over the picture */
