@@ -335,4 +335,51 @@ run pic_alpha_320x240.apng \
     -frames:v 5 -c:v apng -pix_fmt rgba -plays 0 \
     -f apng
 
+# Awkward streams (robustness). Small, frame numbers burnt in where a test steps or seeks.
+
+# 21. Raw H.264 (Annex B, no container, no timestamps) whose picture changes
+#     twice: 12 frames 320x240 yuv420p, 12 frames 176x144 yuv420p, 12 frames
+#     320x240 yuv444p (High 4:4:4). Each piece starts with its own SPS and IDR.
+#     The ffmpeg CLI converts frames after a pixel-format change to the first
+#     format, so tests/ref/make-refs.sh decodes the pieces one by one.
+for piece in "320x240 yuv420p high" "176x144 yuv420p high" "320x240 yuv444p high444"; do
+    read -r size fmt profile <<<"$piece"
+    "$FFMPEG" -nostdin -hide_banner -loglevel error -y \
+        -f lavfi -i "testsrc2=size=$size:rate=25,$(framenum 60)" -frames:v 12 \
+        -c:v libx264 -preset medium -profile:v "$profile" -pix_fmt "$fmt" -crf 24 \
+        -g 6 -bf 2 -fflags +bitexact -flags +bitexact -threads 1 \
+        -f h264 "$TMP_DIR/piece_${size}_$fmt.h264"
+done
+printf '  %s\n' h264_sizechange_fmtchange.h264
+cat "$TMP_DIR/piece_320x240_yuv420p.h264" "$TMP_DIR/piece_176x144_yuv420p.h264" \
+    "$TMP_DIR/piece_320x240_yuv444p.h264" >"$ASSETS_DIR/h264_sizechange_fmtchange.h264"
+
+# 22. Raw HEVC (Annex B), no timestamps: 320x240, 25 fps, 50 frames, GOP 25.
+run hevc_raw_framenum_320x240_25fps.hevc \
+    -f lavfi -i "testsrc2=size=320x240:rate=25,$(framenum 120)" -frames:v 50 \
+    -c:v libx265 -preset fast -crf 28 -g 25 -bf 2 \
+    -x265-params "pools=none:frame-threads=1:lookahead-threads=0:scenecut=0:log-level=error" \
+    -f hevc
+
+# 23. Timestamps that jump: three 1 s MPEG-TS pieces (MPEG-2 + MP2) whose clocks
+#     start at 10 s, 0 s and 100 s, concatenated. Time goes back 11 s, then
+#     forward 99 s.
+for offset in 10 0 100; do
+    "$FFMPEG" -nostdin -hide_banner -loglevel error -y \
+        -f lavfi -i "testsrc2=size=320x240:rate=25:duration=1,$(framenum 120)" \
+        -f lavfi -i "$(tone 48000 1)" -map 0:v -map 1:a \
+        -c:v mpeg2video -pix_fmt yuv420p -g 12 -bf 2 -q:v 16 -dct int \
+        -c:a mp2 -b:a 64k -ac 2 -ar 48000 -output_ts_offset "$offset" \
+        -fflags +bitexact -flags +bitexact -threads 1 -f mpegts "$TMP_DIR/jump_$offset.ts"
+done
+printf '  %s\n' mpeg2_tsjumps_320x240_25fps.ts
+cat "$TMP_DIR/jump_10.ts" "$TMP_DIR/jump_0.ts" "$TMP_DIR/jump_100.ts" \
+    >"$ASSETS_DIR/mpeg2_tsjumps_320x240_25fps.ts"
+
+# 24. One frame: H.264 in MP4.
+run h264_oneframe_320x240.mp4 \
+    -f lavfi -i "testsrc2=size=320x240:rate=25,$(framenum 120)" -frames:v 1 \
+    -c:v libx264 -preset medium -pix_fmt yuv420p -crf 20 \
+    -movflags +faststart -f mp4
+
 echo "Done."

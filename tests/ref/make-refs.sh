@@ -37,7 +37,25 @@ for F in "$ASSETS_DIR"/*; do
     tmp="$out.tmp"
     has_video="$("$FFPROBE" -v error -select_streams v:0 \
         -show_entries stream=index -of csv=p=0 "$F")"
-    if [[ -n "$has_video" ]]; then
+    if [[ -n "$has_video" && "$name" == *fmtchange*.h264 ]]; then
+        # The CLI converts every frame after a pixel-format change to the first
+        # format; framepipe shows them as decoded. Decode each piece (from one
+        # SPS to the next; each starts a closed GOP) on its own instead.
+        pieces="$(mktemp -d)"
+        perl -e 'local $/; my $d = <STDIN>; my @at;
+                 while ($d =~ /\x00\x00\x00\x01\x67/g) { push @at, pos($d) - 5 }
+                 push @at, length $d;
+                 for my $i (0 .. $#at - 1) {
+                     open my $o, ">", sprintf("%s/%04d.h264", $ARGV[0], $i) or die;
+                     print $o substr($d, $at[$i], $at[$i + 1] - $at[$i]);
+                 }' "$pieces" <"$F"
+        for piece in "$pieces"/*.h264; do
+            "$FFMPEG" -nostdin -hide_banner -loglevel error -i "$piece" \
+                -map 0:v:0 -fps_mode passthrough -autoscale 0 -f framemd5 -
+        done | awk '/^#/ && seen { next } { print } !/^#/ { seen = 1 }' > "$out.tmp"
+        rm -rf "$pieces"
+        mv -f "$out.tmp" "$out"
+    elif [[ -n "$has_video" ]]; then
         "$FFMPEG" -nostdin -hide_banner -loglevel error -noautorotate -i "$F" \
             -map 0:v:0 -fps_mode passthrough -autoscale 0 -f framemd5 - > "$out.tmp"
         mv -f "$out.tmp" "$out"
