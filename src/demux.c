@@ -207,6 +207,12 @@ static int route_packet(FPDemux *d, AVPacket *pkt)
     return put_or_yield(d, q, pkt);
 }
 
+static int byte_seekable(const FPDemux *d)
+{
+    return d->fmt->pb && (d->fmt->pb->seekable & AVIO_SEEKABLE_NORMAL) &&
+           !(d->fmt->iformat->flags & AVFMT_NO_BYTE_SEEK);
+}
+
 /*
  * Carries out the newest seek request, if there is one. The flush happens here,
  * on the thread that puts, so no packet read before the seek can enter the
@@ -236,6 +242,17 @@ static int handle_seek(FPDemux *d)
         /* At or before ts: the decoder then walks forward to the exact frame. */
         ret = avformat_seek_file(d->fmt, d->video_index >= 0 ? d->video_index : d->audio_index,
                                  INT64_MIN, ts, ts, 0);
+    }
+    if (ret < 0 && byte_seekable(d)) {
+        /*
+         * Raw elementary streams (.h264, .hevc) carry no timestamps and have no
+         * index, and libavformat cannot search them by time. From the start of
+         * the file the decoder walks forward to the frame asked for: slow on a
+         * long stream, but exact.
+         */
+        av_log(NULL, AV_LOG_DEBUG, "reader: seek by time failed (%s); from byte 0\n",
+               av_err2str(ret));
+        ret = avformat_seek_file(d->fmt, -1, INT64_MIN, 0, 0, AVSEEK_FLAG_BYTE);
     }
     if (ret < 0)
         av_log(NULL, AV_LOG_WARNING, "seek failed: %s\n", av_err2str(ret));
