@@ -9,6 +9,8 @@
 #include "decode.h"
 
 #define MAX_SKIPPED_AFTER_SEEK 300
+#define MAX_EOF_RETRIES 16
+#define MAX_DRAIN_ERRORS 64
 
 struct FPDecoder {
     AVCodecContext *avctx;
@@ -112,6 +114,9 @@ static int decode_loop(FPDecoder *d, AVPacket *pkt, AVFrame *frame)
     int pending_eof = 0;
     int await_key = 0; /* after a seek: frames before the first keyframe are broken */
     int skipped = 0;
+    int eof_retries = 0;
+    int draining = 0; /* the end-of-stream marker went in: frames and then AVERROR_EOF follow */
+    int drain_errors = 0;
     int ret;
 
     for (;;) {
@@ -152,13 +157,18 @@ static int decode_loop(FPDecoder *d, AVPacket *pkt, AVFrame *frame)
                 atomic_fetch_add(&d->errors, 1);
                 av_log(d->avctx, AV_LOG_WARNING, "decode error: %s\n", av_err2str(ret));
                 /*
-                 * While draining, frame threads report their errors one at a
-                 * time, and AVERROR_EOF still comes after the last. Waiting
-                 * for a packet instead would wait forever: the reader has
-                 * nothing more to send.
+                 * While draining, an error (a broken last packet) is not the
+                 * end: more frames, then AVERROR_EOF, may follow, and no packet
+                 * will. Going for a packet here would wait forever.
                  */
-                if (draining)
+                if (draining && drain_errors++ < MAX_DRAIN_ERRORS)
                     continue;
+                if (draining) {
+                    drained = 1;
+                    ret = fp_frame_queue_put_eof(d->out, serial);
+                    if (ret < 0)
+                        return ret;
+                }
             }
         }
 
@@ -191,17 +201,35 @@ static int decode_loop(FPDecoder *d, AVPacket *pkt, AVFrame *frame)
         ret = avcodec_send_packet(d->avctx, pending_eof ? NULL : pkt);
         if (ret == AVERROR(EAGAIN))
             continue;
-        pending = 0;
-        draining = pending_eof;
-        if (!pending_eof)
-            fp_trace_event(d->trace, FP_TRACE_PACKET, pkt, "send", NULL, -1);
-        fp_trace_unref(d->trace, FP_TRACE_PACKET, pkt, NULL);
         if (ret < 0 && ret != AVERROR_EOF) {
             if (fatal_error(d, ret))
                 return fatal_error(d, ret);
             atomic_fetch_add(&d->errors, 1);
             av_log(d->avctx, AV_LOG_WARNING, "decode error: %s\n", av_err2str(ret));
+            /*
+             * send_packet(NULL) can return the error of a packet sent before
+             * it, and then the decoder may not be draining: without another
+             * try it would wait for packets that never come, and so would
+             * everyone behind it. After too many tries, end the stream here.
+             */
+            if (pending_eof && eof_retries++ < MAX_EOF_RETRIES)
+                continue;
+            if (pending_eof && !drained) {
+                drained = 1;
+                ret = fp_frame_queue_put_eof(d->out, serial);
+                if (ret < 0)
+                    return ret;
+            }
         }
+        if (pending_eof) {
+            draining = 1;
+            drain_errors = 0;
+        }
+        pending = 0;
+        eof_retries = 0;
+        if (!pending_eof)
+            fp_trace_event(d->trace, FP_TRACE_PACKET, pkt, "send", NULL, -1);
+        fp_trace_unref(d->trace, FP_TRACE_PACKET, pkt, NULL);
     }
 }
 

@@ -284,7 +284,8 @@ static void note_read_error(FPDemux *d, int ret)
         ret = pb->error;
     if (ret == AVERROR_EOF || ret == AVERROR_EXIT)
         return;
-    av_log(NULL, AV_LOG_WARNING, "read error: %s; ending the stream here\n", av_err2str(ret));
+    /* fp_player_run() reports it once the stream has played: here it is only logged. */
+    av_log(NULL, AV_LOG_VERBOSE, "read error: %s; ending the stream here\n", av_err2str(ret));
     if (atomic_compare_exchange_strong(&d->read_error, &expected, ret))
         atomic_store(&d->read_error_pos, pb ? avio_tell(pb) : -1);
 }

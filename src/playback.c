@@ -841,8 +841,10 @@ int fp_playback_run(FPPlayer *p)
             return 0;
 
         if (p->op.type == FP_CMD_NONE && next_command(p, &cmd, &from_script)) {
-            if (cmd.type == FP_CMD_QUIT)
+            if (cmd.type == FP_CMD_QUIT) {
+                atomic_store(&p->quit, 1); /* a quit, not an end: see fp_player_run() */
                 return 0;
+            }
             ret = start_command(p, &cmd);
             p->op.from_script = from_script;
             if (ret == FINISHED)

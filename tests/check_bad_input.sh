@@ -51,6 +51,8 @@ ts="$assets/mpeg2_mp2_framenum_320x240_25fps.ts"
 webm="$assets/vp9_opus_320x240_30fps.webm"
 head -c $(($(stat -c %s "$ts") / 2)) "$ts" >"$dir/truncated.ts"
 head -c $(($(stat -c %s "$webm") / 2)) "$webm" >"$dir/truncated.webm"
+mp4="$assets/h264_framenum_320x240_25fps.mp4"
+head -c $(($(stat -c %s "$mp4") * 45 / 100)) "$mp4" >"$dir/truncated.mp4"
 # Flip bytes all over the second half of the TS: packets survive, their payloads do not.
 perl -e 'local $/; my $d = <STDIN>; srand(3);
          for (1 .. 400) { my $p = int(length($d) / 2 + rand(length($d) / 2)); substr($d, $p, 1) = chr(int(rand(256))); }
@@ -63,6 +65,7 @@ expect_open_error "random bytes" "$dir/noise"
 expect_open_error "text named .mp4" "$dir/text.mp4"
 expect_partial "truncated MPEG-TS" "$dir/truncated.ts"
 expect_partial "truncated WebM" "$dir/truncated.webm"
+expect_partial "truncated MP4" "$dir/truncated.mp4" # its last packet is cut: the drain must not hang
 expect_partial "corrupted bitstream" "$dir/corrupt.ts"
 
 # A sound track no decoder knows: the picture plays (all of it decoded; in a window a late
