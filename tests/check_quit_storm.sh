@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Usage: check_quit_storm.sh FRAMEPIPE ASSETS_DIR
+# A storm of quits at random moments: during paced playback (headless and in an offscreen
+# window), during seeks and back-steps that refill the history, during steps, and while the
+# decoder drains at the end; by SIGINT (Ctrl-C), by SIGTERM, or by a script 'quit' at a random
+# line. Every run must exit with status 0 within FP_QUIT_BOUND seconds (default 1) of its quit,
+# and under the sanitizers with no report (a leak makes the exit status non-zero).
+#
+# FP_QUIT_STORM_RUNS (default 200) and FP_QUIT_STORM_SEED (default 1) set the storm; a longer
+# one: FP_QUIT_STORM_RUNS=2000 ctest -R quit_storm --timeout 7200
+set -uo pipefail
+player=$1 assets=$2
+runs=${FP_QUIT_STORM_RUNS:-200}
+seed=${FP_QUIT_STORM_SEED:-1}
+bound=${FP_QUIT_BOUND:-1}
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+RANDOM=$seed
+failures=0
+slowest=0
+declare -A counts
+
+clips=("$assets/mpeg2_mp2_framenum_320x240_25fps.ts" "$assets/h264_bframes_aac_320x240_30fps.mp4"
+       "$assets/vp9_opus_320x240_30fps.webm" "$assets/h264_framenum_320x240_25fps.mp4")
+
+# Seeks that need reseeks and history refills, then steps: the script outlasts any run.
+for i in $(seq 300); do
+    case $((i % 5)) in
+    0) echo "seek $((RANDOM % 40)).$((RANDOM % 10))" ;;
+    1) echo "back $((1 + RANDOM % 30))" ;;
+    2) echo "seek -$((RANDOM % 2)).$((RANDOM % 10))" ;;
+    3) echo "step $((1 + RANDOM % 20))" ;;
+    4) echo "md5" ;;
+    esac
+done >"$dir/seeks.fpscript"
+for i in $(seq 300); do
+    [ $((i % 2)) -eq 0 ] && echo "step $((1 + RANDOM % 4))" || echo "back $((1 + RANDOM % 4))"
+done >"$dir/steps.fpscript"
+
+# The signals arrive once main() has blocked them for its watcher thread; before that, the
+# default action would kill the process, as it would any program still being loaded.
+wait_until_watching() {
+    local pid=$1 key value
+    for _ in $(seq 2000); do
+        [ -r "/proc/$pid/status" ] || return 1
+        while read -r key value; do
+            [ "$key" = "SigBlk:" ] && [ $((16#$value & 2)) -ne 0 ] && return 0
+        done <"/proc/$pid/status"
+        sleep 0.002
+    done
+    return 1
+}
+
+for run in $(seq "$runs"); do
+    clip=${clips[RANDOM % ${#clips[@]}]}
+    mode=$(( RANDOM % 6 ))
+    signal=$([ $((RANDOM % 2)) -eq 0 ] && echo INT || echo TERM)
+    delay_ms=$((RANDOM % 800))
+    args=(--headless)
+    env=()
+    case $mode in
+    0) name=play args+=(--realtime) ;;
+    1) name=window args=() ;;
+    2) name=seek args+=(--step-history-mb 1 --script "$dir/seeks.fpscript") ;;
+    3) name=step args+=(--step-history-mb 1 --script "$dir/steps.fpscript") ;;
+    4) name=drain delay_ms=$((RANDOM % 250)) ;;
+    5) name=script-quit signal=none
+       head -n $((RANDOM % 60)) "$dir/seeks.fpscript" >"$dir/quit.fpscript"
+       echo quit >>"$dir/quit.fpscript"
+       args+=(--step-history-mb 1 --script "$dir/quit.fpscript") ;;
+    esac
+    counts[$name]=$((${counts[$name]:-0} + 1))
+    # timeout ends a run that is stuck far beyond its bound; the signals go to the player itself.
+    timeout -s KILL $((bound + 30)) "$player" "${args[@]}" "$clip" >/dev/null 2>"$dir/err" &
+    runner=$!
+    pid=""
+    for _ in $(seq 500); do
+        read -r pid _ <"/proc/$runner/task/$runner/children" 2>/dev/null
+        [ -n "$pid" ] && break
+        sleep 0.002
+    done
+    if [ "$signal" != none ]; then
+        if ! wait_until_watching "$pid"; then
+            echo "run $run ($name): the player never blocked SIGINT"
+            failures=$((failures + 1))
+        fi
+        sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
+        sent=$EPOCHREALTIME
+        kill -s "$signal" "$pid" 2>/dev/null
+    else
+        sent=$EPOCHREALTIME
+    fi
+    wait "$runner"
+    status=$?
+    ended=$EPOCHREALTIME
+    took_ms=$(( (${ended/./} - ${sent/./}) / 1000 ))
+    [ "$signal" = none ] || [ "$took_ms" -le "$slowest" ] || slowest=$took_ms
+    if [ "$status" -ne 0 ] || { [ "$signal" != none ] && [ "$took_ms" -gt $((bound * 1000)) ]; }; then
+        echo "run $run ($name, SIG$signal after ${delay_ms} ms, $(basename "$clip")): exit $status, ${took_ms} ms after the quit"
+        sed 's/^/    /' "$dir/err" | head -20
+        failures=$((failures + 1))
+    fi
+done
+
+summary=""
+for name in "${!counts[@]}"; do summary+=" $name=${counts[$name]}"; done
+echo "$runs runs:$summary; slowest exit after a signal: ${slowest} ms (bound ${bound} s)"
+[ "$failures" -eq 0 ] && echo "all quits clean" && exit 0
+echo "$failures of $runs runs failed"
+exit 1
