@@ -64,7 +64,8 @@ static void usage(FILE *out)
     fputs("usage: framepipe [options] FILE\n"
           "\n"
           "Plays a local video file: a reader thread, a decoder thread and an SDL render\n"
-          "thread joined by a packet queue and a frame queue.\n"
+          "thread joined by a packet queue and a frame queue. FILE '-' is standard input\n"
+          "(it plays and steps, but cannot seek).\n"
           "\n"
           "options:\n"
           "  --headless        no window and no audio device; frames go to a null sink\n"
@@ -128,8 +129,10 @@ static void usage(FILE *out)
           "  quit\n"
           "A headless player with a script paces playback as a window would.\n"
           "\n"
+          "Ctrl-C and SIGTERM quit; a second one exits at once (status 130).\n"
+          "\n"
           "exit status: 0 at the end of the file or on quit; 1 when the file cannot be\n"
-          "played; 2 for bad usage.\n",
+          "played, or reading it failed part-way; 2 for bad usage.\n",
           out);
 }
 
