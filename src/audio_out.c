@@ -20,6 +20,12 @@
 #define CLOCK_STALE_SECONDS 0.25
 /* Sound kept after it was played, to start again exactly on the picture after a pause. */
 #define KEEP_SECONDS 0.2
+/*
+ * Consecutive sound frames of one serial further apart than this are on two
+ * timelines (spliced MPEG-TS): until the picture has crossed too, where it is
+ * says nothing about which sound is behind it.
+ */
+#define TIMELINE_JUMP_SECONDS 1.0
 
 struct FPAudioOut {
     FPAudioOutOptions opts;
@@ -60,6 +66,11 @@ struct FPAudioOut {
     atomic_int muted;
     _Atomic double position;
     _Atomic double next_sound; /* stream time of the next sample not handed to the device yet */
+
+    /* The consuming thread's: the last frame taken, and whether its timeline broke. */
+    double last_end;
+    int last_serial;
+    int timeline_break;
 };
 
 static double frame_start(const FPAudioOut *a, const AVFrame *f)
@@ -102,6 +113,29 @@ static int ensure_resampler(FPAudioOut *a, const AVFrame *f)
     return ret;
 }
 
+/* Notes a jump of the sound's timestamps within one serial (see TIMELINE_JUMP_SECONDS). */
+static void note_timeline(FPAudioOut *a, int serial, double start, double end)
+{
+    if (isnan(start))
+        return;
+    if (serial != a->last_serial)
+        a->timeline_break = 0; /* a seek: the picture and the sound start again together */
+    else if (!isnan(a->last_end) && fabs(start - a->last_end) > TIMELINE_JUMP_SECONDS)
+        a->timeline_break = 1;
+    a->last_serial = serial;
+    a->last_end = end;
+}
+
+/* Whether sound at stream time t is behind the picture, and not worth playing. */
+static int behind_picture(FPAudioOut *a, double t)
+{
+    double position = atomic_load(&a->position);
+
+    if (a->timeline_break && fabs(position - t) < TIMELINE_JUMP_SECONDS)
+        a->timeline_break = 0; /* the picture has crossed too */
+    return !a->timeline_break && t < position;
+}
+
 /*
  * Takes the next frame worth playing into a->frame, dropping stale ones and
  * (with a device) ones that end before the video. 0, AVERROR(EAGAIN), AVERROR_EOF, AVERROR_EXIT.
@@ -119,8 +153,9 @@ static int next_frame(FPAudioOut *a, int64_t timeout_us)
         atomic_store(&a->ended, 0);
         start = frame_start(a, a->frame);
         end = start + (double)a->frame->nb_samples / a->frame->sample_rate;
+        note_timeline(a, serial, start, end);
         if (serial != fp_packet_queue_serial(a->packets) ||
-            (a->dev && !isnan(start) && end < atomic_load(&a->position))) {
+            (a->dev && !isnan(start) && behind_picture(a, end))) {
             fp_trace_event(a->opts.trace, FP_TRACE_FRAME, a->frame, "drop", NULL, -1);
             fp_trace_unref(a->opts.trace, FP_TRACE_FRAME, a->frame, NULL);
             continue;
@@ -201,7 +236,7 @@ static void rewind_to_position(FPAudioOut *a)
     double ahead = buf_time(a) - atomic_load(&a->position);
     int sample = 2 * a->spec.channels;
 
-    if (ahead > 0 && a->buf_serial == fp_packet_queue_serial(a->packets)) {
+    if (ahead > 0 && a->buf_serial == fp_packet_queue_serial(a->packets) && !a->timeline_break) {
         int back = (int)FFMIN(ahead * a->bytes_per_second, INT_MAX) / sample * sample;
         a->buf_pos = FFMAX(a->buf_pos - back, 0);
     }
@@ -248,7 +283,7 @@ static int skip_to_position(FPAudioOut *a)
         swr_free(&a->swr);       /* with whatever it holds back */
     }
     behind = atomic_load(&a->position) - buf_time(a);
-    if (behind > 0 && a->buf_pos < a->buf_len) {
+    if (behind > 0 && a->buf_pos < a->buf_len && behind_picture(a, buf_time(a))) {
         int64_t skip = (int64_t)(behind * a->bytes_per_second) / sample * sample;
         a->buf_pos = (int)FFMIN(a->buf_len, a->buf_pos + skip);
     }
@@ -393,6 +428,8 @@ int fp_audio_out_open(FPAudioOut **out, const AVStream *st, FPFrameQueue *frames
     atomic_store(&a->paused, 1); /* silent until the first picture is up: the player unpauses */
     a->was_paused = 1;
     atomic_store(&a->position, -INFINITY);
+    a->last_end = NAN;
+    a->last_serial = -1;
     atomic_store(&a->next_sound, NAN);
     pthread_mutex_init(&a->lock, NULL);
     ret = a->frame ? 0 : AVERROR(ENOMEM);

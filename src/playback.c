@@ -78,13 +78,23 @@ static double discontinuity_seconds(const FPPlayer *p)
  * leads (the picture follows what is heard), and the video clock is kept on
  * it so that it can take over without a jump when the sound stops or ends.
  */
-static double master_time(FPPlayer *p, double now)
+/* The sound's clock in the picture's terms (seconds from the first frame), when it leads. */
+static int audio_time(FPPlayer *p, double now, double *t)
 {
     double audio;
 
-    if (p->audio && !p->opts.sync_video && !p->paused &&
-        fp_audio_out_clock(p->audio, now, &audio) == 0) {
-        double t = audio - p->first_pts * av_q2d(p->video_st->time_base);
+    if (!p->audio || p->opts.sync_video || p->paused ||
+        fp_audio_out_clock(p->audio, now, &audio) < 0)
+        return AVERROR(EAGAIN);
+    *t = audio - p->first_pts * av_q2d(p->video_st->time_base);
+    return 0;
+}
+
+static double master_time(FPPlayer *p, double now)
+{
+    double t;
+
+    if (audio_time(p, now, &t) == 0) {
         /*
          * Across a timestamp discontinuity the sound and the picture are on
          * different timelines until both have passed it: keep the picture on
@@ -364,8 +374,16 @@ static int advance_play(FPPlayer *p)
             (cur && ts_seconds(p, next->best_effort_timestamp) -
                             ts_seconds(p, cur->best_effort_timestamp) >
                         discontinuity_seconds(p))) {
-            fp_clock_set(&p->clock, t, now);
-            delay = 0;
+            double audio;
+
+            /* The sound, when it crossed first, says when the new timeline's frame is due. */
+            if (audio_time(p, now, &audio) == 0 && fabs(audio - t) < discontinuity_seconds(p)) {
+                fp_clock_set(&p->clock, audio, now);
+                delay = t - audio;
+            } else {
+                fp_clock_set(&p->clock, t, now);
+                delay = 0;
+            }
         }
         if (delay > 0) {
             idle(p, delay);
