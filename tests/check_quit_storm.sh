@@ -33,19 +33,25 @@ for i in $(seq 300); do
     4) echo "md5" ;;
     esac
 done >"$dir/seeks.fpscript"
+# Steps and back-steps, with short pauses between them so that the script lasts about 2 s.
 for i in $(seq 300); do
-    [ $((i % 2)) -eq 0 ] && echo "step $((1 + RANDOM % 4))" || echo "back $((1 + RANDOM % 4))"
+    case $((i % 3)) in
+    0) echo "step $((1 + RANDOM % 4))" ;;
+    1) echo "back $((1 + RANDOM % 4))" ;;
+    2) echo "wait 0.02" ;;
+    esac
 done >"$dir/steps.fpscript"
 
 # The signals arrive once main() has blocked them for its watcher thread; before that, the
 # default action would kill the process, as it would any program still being loaded.
+# Returns 0 once they are blocked, 2 if the player has already ended, 1 if it never blocks them.
 wait_until_watching() {
     local pid=$1 key value
-    for _ in $(seq 2000); do
-        [ -r "/proc/$pid/status" ] || return 1
+    for _ in $(seq 2500); do
+        [ -r "/proc/$pid/status" ] || return 2
         while read -r key value; do
             [ "$key" = "SigBlk:" ] && [ $((16#$value & 2)) -ne 0 ] && return 0
-        done <"/proc/$pid/status"
+        done <"/proc/$pid/status" 2>/dev/null
         sleep 0.002
     done
     return 1
@@ -74,16 +80,21 @@ for run in $(seq "$runs"); do
     timeout -s KILL $((bound + 30)) "$player" "${args[@]}" "$clip" >/dev/null 2>"$dir/err" &
     runner=$!
     pid=""
-    for _ in $(seq 500); do
+    for _ in $(seq 2500); do
         read -r pid _ <"/proc/$runner/task/$runner/children" 2>/dev/null
         [ -n "$pid" ] && break
+        kill -0 "$runner" 2>/dev/null || break # it ended already
         sleep 0.002
     done
-    if [ "$signal" != none ]; then
-        if ! wait_until_watching "$pid"; then
-            echo "run $run ($name): the player never blocked SIGINT"
-            failures=$((failures + 1))
-        fi
+    if [ "$signal" != none ] && [ -n "$pid" ]; then
+        wait_until_watching "$pid"
+        case $? in
+        1) echo "run $run ($name): the player never blocked SIGINT"
+           failures=$((failures + 1)) ;;
+        2) signal=none ;; # it ended before any quit: its exit status still counts
+        esac
+    fi
+    if [ "$signal" != none ] && [ -n "$pid" ]; then
         sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
         sent=$EPOCHREALTIME
         kill -s "$signal" "$pid" 2>/dev/null
