@@ -6,6 +6,7 @@
 #ifndef FRAMEPIPE_SRC_COMPAT_H
 #define FRAMEPIPE_SRC_COMPAT_H
 
+#include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
 #include <libavutil/frame.h>
 #include <libavutil/version.h>
@@ -41,6 +42,23 @@ static inline const uint8_t *fp_stream_side_data(const AVStream *st, enum AVPack
     return sd ? sd->data : NULL;
 #else
     return av_stream_get_side_data(st, type, size);
+#endif
+}
+
+/*
+ * A get_buffer2 of one's own must be thread-safe since FFmpeg 5.0. Until
+ * libavcodec 60 (FFmpeg 6.0) frame threading still asks, through a deprecated
+ * field, and warns on every open when it is not set.
+ */
+static inline void fp_codec_callbacks_thread_safe(AVCodecContext *avctx)
+{
+#if LIBAVCODEC_VERSION_MAJOR < 60
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+    avctx->thread_safe_callbacks = 1;
+#pragma GCC diagnostic pop
+#else
+    (void)avctx;
 #endif
 }
 

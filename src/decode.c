@@ -36,8 +36,7 @@ static int get_buffer(AVCodecContext *avctx, AVFrame *frame, int flags)
 {
     FPDecoder *d = avctx->opaque;
 
-    if (avctx->codec_type == AVMEDIA_TYPE_VIDEO &&
-        (int64_t)frame->width * frame->height > FP_MAX_PIXELS) {
+    if ((int64_t)frame->width * frame->height > FP_MAX_PIXELS) {
         atomic_store(&d->too_large_height, frame->height);
         atomic_store(&d->too_large_width, frame->width);
         return AVERROR(EINVAL);
@@ -68,8 +67,11 @@ int fp_decoder_open(FPDecoder **out, const AVStream *st)
         goto fail;
     d->avctx->pkt_timebase = st->time_base;
     d->avctx->thread_count = 0; /* one thread per core, as the ffmpeg CLI does */
-    d->avctx->opaque = d;
-    d->avctx->get_buffer2 = get_buffer;
+    if (st->codecpar->codec_type == AVMEDIA_TYPE_VIDEO) {
+        d->avctx->opaque = d;
+        d->avctx->get_buffer2 = get_buffer; /* thread-safe: atomics and libavcodec's own */
+        fp_codec_callbacks_thread_safe(d->avctx);
+    }
     d->thread_name = st->codecpar->codec_type == AVMEDIA_TYPE_AUDIO ? "audio-dec" : "video-dec";
     ret = avcodec_open2(d->avctx, codec, NULL);
     if (ret < 0)
