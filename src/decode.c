@@ -9,8 +9,6 @@
 #include "decode.h"
 
 #define MAX_SKIPPED_AFTER_SEEK 300
-#define MAX_EOF_RETRIES 16
-#define MAX_DRAIN_ERRORS 64
 
 struct FPDecoder {
     AVCodecContext *avctx;
@@ -21,6 +19,7 @@ struct FPDecoder {
     atomic_llong frames;
     atomic_llong errors;
     atomic_int fatal_error;
+    int64_t max_pixels; /* 0: libavcodec's own bound */
     atomic_int too_large_width, too_large_height;
     FPTrace *trace;
     const char *thread_name; /* for the trace */
@@ -36,7 +35,7 @@ static int get_buffer(AVCodecContext *avctx, AVFrame *frame, int flags)
 {
     FPDecoder *d = avctx->opaque;
 
-    if ((int64_t)frame->width * frame->height > FP_MAX_PIXELS) {
+    if (d->max_pixels > 0 && (int64_t)frame->width * frame->height > d->max_pixels) {
         atomic_store(&d->too_large_height, frame->height);
         atomic_store(&d->too_large_width, frame->width);
         return AVERROR(EINVAL);
@@ -44,7 +43,7 @@ static int get_buffer(AVCodecContext *avctx, AVFrame *frame, int flags)
     return avcodec_default_get_buffer2(avctx, frame, flags);
 }
 
-int fp_decoder_open(FPDecoder **out, const AVStream *st)
+int fp_decoder_open(FPDecoder **out, const AVStream *st, int64_t max_pixels)
 {
     const AVCodec *codec;
     FPDecoder *d;
@@ -67,7 +66,8 @@ int fp_decoder_open(FPDecoder **out, const AVStream *st)
         goto fail;
     d->avctx->pkt_timebase = st->time_base;
     d->avctx->thread_count = 0; /* one thread per core, as the ffmpeg CLI does */
-    if (st->codecpar->codec_type == AVMEDIA_TYPE_VIDEO) {
+    d->max_pixels = max_pixels;
+    if (st->codecpar->codec_type == AVMEDIA_TYPE_VIDEO && max_pixels > 0) {
         d->avctx->opaque = d;
         d->avctx->get_buffer2 = get_buffer; /* thread-safe: atomics and libavcodec's own */
         fp_codec_callbacks_thread_safe(d->avctx);
@@ -116,9 +116,6 @@ static int decode_loop(FPDecoder *d, AVPacket *pkt, AVFrame *frame)
     int pending_eof = 0;
     int await_key = 0; /* after a seek: frames before the first keyframe are broken */
     int skipped = 0;
-    int eof_retries = 0;
-    int draining = 0; /* the end-of-stream marker went in: frames and then AVERROR_EOF follow */
-    int drain_errors = 0;
     int ret;
 
     for (;;) {
@@ -159,18 +156,13 @@ static int decode_loop(FPDecoder *d, AVPacket *pkt, AVFrame *frame)
                 atomic_fetch_add(&d->errors, 1);
                 av_log(d->avctx, AV_LOG_WARNING, "decode error: %s\n", av_err2str(ret));
                 /*
-                 * While draining, an error (a broken last packet) is not the
-                 * end: more frames, then AVERROR_EOF, may follow, and no packet
-                 * will. Going for a packet here would wait forever.
+                 * While draining, frame threads report their errors one at a
+                 * time, and AVERROR_EOF still comes after the last. Waiting
+                 * for a packet instead would wait forever: the reader has
+                 * nothing more to send.
                  */
-                if (draining && drain_errors++ < MAX_DRAIN_ERRORS)
+                if (draining)
                     continue;
-                if (draining) {
-                    drained = 1;
-                    ret = fp_frame_queue_put_eof(d->out, serial);
-                    if (ret < 0)
-                        return ret;
-                }
             }
         }
 
@@ -203,35 +195,17 @@ static int decode_loop(FPDecoder *d, AVPacket *pkt, AVFrame *frame)
         ret = avcodec_send_packet(d->avctx, pending_eof ? NULL : pkt);
         if (ret == AVERROR(EAGAIN))
             continue;
+        pending = 0;
+        draining = pending_eof;
+        if (!pending_eof)
+            fp_trace_event(d->trace, FP_TRACE_PACKET, pkt, "send", NULL, -1);
+        fp_trace_unref(d->trace, FP_TRACE_PACKET, pkt, NULL);
         if (ret < 0 && ret != AVERROR_EOF) {
             if (fatal_error(d, ret))
                 return fatal_error(d, ret);
             atomic_fetch_add(&d->errors, 1);
             av_log(d->avctx, AV_LOG_WARNING, "decode error: %s\n", av_err2str(ret));
-            /*
-             * send_packet(NULL) can return the error of a packet sent before
-             * it, and then the decoder may not be draining: without another
-             * try it would wait for packets that never come, and so would
-             * everyone behind it. After too many tries, end the stream here.
-             */
-            if (pending_eof && eof_retries++ < MAX_EOF_RETRIES)
-                continue;
-            if (pending_eof && !drained) {
-                drained = 1;
-                ret = fp_frame_queue_put_eof(d->out, serial);
-                if (ret < 0)
-                    return ret;
-            }
         }
-        if (pending_eof) {
-            draining = 1;
-            drain_errors = 0;
-        }
-        pending = 0;
-        eof_retries = 0;
-        if (!pending_eof)
-            fp_trace_event(d->trace, FP_TRACE_PACKET, pkt, "send", NULL, -1);
-        fp_trace_unref(d->trace, FP_TRACE_PACKET, pkt, NULL);
     }
 }
 

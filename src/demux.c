@@ -6,8 +6,6 @@
 #include <libavutil/error.h>
 #include <libavutil/mem.h>
 
-#include "framepipe/player.h"
-
 #include "demux.h"
 
 #define PUT_SLICE_US 20000
@@ -25,6 +23,9 @@ struct FPDemux {
     pthread_cond_t wake; /* the reader idles on it after end of stream */
     FPTrace *trace;
     atomic_int error;    /* what ended the reading early, or 0 */
+    /* The first error a read returned other than the end of the file, and where it happened. */
+    atomic_int read_error;
+    atomic_llong read_error_pos;
     int64_t max_packets; /* 0: no limit */
     int64_t packets_read;
 
@@ -34,10 +35,6 @@ struct FPDemux {
     int64_t seek_requested; /* id of the newest request */
     int64_t seek_done;      /* id of the newest request carried out */
     int seek_serial;        /* the packet queue's serial after it, or a negative error */
-
-    /* The first error a read returned other than the end of the file, and where it happened. */
-    atomic_int read_error;
-    atomic_llong read_error_pos;
 };
 
 static int interrupt_cb(void *opaque)
@@ -47,30 +44,29 @@ static int interrupt_cb(void *opaque)
     return atomic_load(&d->abort);
 }
 
-/*
- * Probing decodes a few frames with decoders of libavformat's own: give them
- * the player's picture size limit, so that a header claiming a huge picture
- * is refused before anything that big is allocated.
- */
-static int find_stream_info(AVFormatContext *fmt)
+/* Probing decodes a few frames: hold its decoders to the same picture size bound as ours. */
+static int find_stream_info(AVFormatContext *fmt, int64_t max_pixels)
 {
-    unsigned count = fmt->nb_streams;
-    AVDictionary **options = av_calloc(FFMAX(count, 1), sizeof(*options));
+    AVDictionary **opts = NULL;
+    unsigned nb_streams = fmt->nb_streams;
     int ret = 0;
 
-    if (!options)
-        return AVERROR(ENOMEM);
-    for (unsigned i = 0; i < count && ret >= 0; i++)
-        ret = av_dict_set_int(&options[i], "max_pixels", FP_MAX_PIXELS, 0);
+    if (max_pixels > 0 && nb_streams) {
+        opts = av_calloc(nb_streams, sizeof(*opts));
+        if (!opts)
+            return AVERROR(ENOMEM);
+        for (unsigned i = 0; i < nb_streams && ret >= 0; i++)
+            ret = av_dict_set_int(&opts[i], "max_pixels", max_pixels, 0);
+    }
     if (ret >= 0)
-        ret = avformat_find_stream_info(fmt, options);
-    for (unsigned i = 0; i < count; i++)
-        av_dict_free(&options[i]);
-    av_free(options);
+        ret = avformat_find_stream_info(fmt, opts);
+    for (unsigned i = 0; opts && i < nb_streams; i++)
+        av_dict_free(&opts[i]);
+    av_free(opts);
     return ret;
 }
 
-int fp_demux_open(FPDemux **out, const char *path, int want_audio)
+int fp_demux_open(FPDemux **out, const char *path, const FPDemuxOptions *o)
 {
     FPDemux *d;
     int ret;
@@ -100,7 +96,7 @@ int fp_demux_open(FPDemux **out, const char *path, int want_audio)
     ret = avformat_open_input(&d->fmt, o->io ? "" : path, NULL, NULL);
     if (ret < 0)
         goto fail;
-    ret = find_stream_info(d->fmt);
+    ret = find_stream_info(d->fmt, o->max_pixels);
     if (ret < 0)
         goto fail;
     d->video_index = av_find_best_stream(d->fmt, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0);
@@ -270,6 +266,18 @@ static int handle_seek(FPDemux *d)
     return ret < 0 ? 0 : 1;
 }
 
+/* The end-of-stream marker for each queue: whatever stopped the reading, decoders drain. */
+static int put_eof_markers(FPDemux *d)
+{
+    int ret = 0;
+
+    if (d->video_q)
+        ret = put_or_yield(d, d->video_q, NULL);
+    if (ret >= 0 && d->audio_q)
+        ret = put_or_yield(d, d->audio_q, NULL);
+    return ret;
+}
+
 /*
  * Most demuxers turn a failed read into AVERROR_EOF, since the I/O context
  * reports the end of its data either way; the real error stays in pb->error.
@@ -328,16 +336,23 @@ static void *reader_thread(void *arg)
         }
         if (atomic_load(&d->abort))
             break;
-        note_read_error(d, ret);
-        /* Whatever stopped the reading, the decoders must still drain what they have. */
-        if (d->video_q && put_or_yield(d, d->video_q, NULL) < 0)
-            break;
-        if (d->audio_q && put_or_yield(d, d->audio_q, NULL) < 0)
+        if (ret == AVERROR(ENOMEM))
+            atomic_store(&d->error, ret); /* not the input's fault: the run fails */
+        else
+            note_read_error(d, ret);
+        if (put_eof_markers(d) < 0)
             break;
         eof = 1;
     }
     av_packet_free(&pkt);
     return NULL;
+}
+
+int fp_demux_read_error(FPDemux *d, int64_t *pos)
+{
+    if (pos)
+        *pos = atomic_load(&d->read_error_pos);
+    return atomic_load(&d->read_error);
 }
 
 int fp_demux_error(FPDemux *d)
@@ -373,13 +388,6 @@ int fp_demux_seek_result(FPDemux *d, int64_t id, int *serial)
         *serial = d->seek_done == id ? d->seek_serial : AVERROR(EAGAIN);
     pthread_mutex_unlock(&d->lock);
     return done;
-}
-
-int fp_demux_read_error(FPDemux *d, int64_t *pos)
-{
-    if (pos)
-        *pos = atomic_load(&d->read_error_pos);
-    return atomic_load(&d->read_error);
 }
 
 void fp_demux_set_trace(FPDemux *d, FPTrace *t)

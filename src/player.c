@@ -17,6 +17,7 @@ void fp_player_options_default(FPPlayerOptions *o)
     o->frame_queue_size = 4;
     o->step_history_bytes = (size_t)256 << 20;
     o->volume = 100;
+    o->max_pixels = FP_MAX_PIXELS;
 }
 
 const char *fp_strerror(int err, char *buf, size_t size)
@@ -46,15 +47,15 @@ static void set_error(const FPPlayerOptions *o, const char *fmt, ...)
 }
 
 /*
- * A header may claim any size; probing already refused to decode a huge
- * picture (FP_MAX_PIXELS), and this says so before any thread starts.
+ * A header may claim any size; probing already refused to decode a picture
+ * over the limit, and this says so before any thread starts.
  */
 static int check_picture_size(const FPPlayerOptions *o, const AVCodecParameters *par)
 {
-    if ((int64_t)par->width * par->height <= FP_MAX_PIXELS)
+    if (o->max_pixels <= 0 || (int64_t)par->width * par->height <= o->max_pixels)
         return 0;
-    set_error(o, "picture size %dx%d is over the limit of %d pixels (8192x8192)", par->width,
-              par->height, FP_MAX_PIXELS);
+    set_error(o, "picture size %dx%d is over the limit of %lld pixels", par->width, par->height,
+              (long long)o->max_pixels);
     return FP_ERROR_TOO_LARGE;
 }
 
@@ -165,7 +166,7 @@ static int open_input(FPPlayer **out, const char *path, AVIOContext *io,
         ret = check_picture_size(o, p->video_st->codecpar);
         if (ret < 0)
             goto fail;
-        ret = fp_decoder_open(&p->decoder, p->video_st);
+        ret = fp_decoder_open(&p->decoder, p->video_st, o->max_pixels);
         if (ret == AVERROR_DECODER_NOT_FOUND)
             set_error(o, "no decoder for the video codec '%s'",
                       avcodec_get_name(p->video_st->codecpar->codec_id));
@@ -317,14 +318,24 @@ int fp_player_run(FPPlayer *p)
     if (ret >= 0 && p->audio && p->video_st && p->eof && !atomic_load(&p->quit))
         wait_for_sound(p);
     stop_threads(p);
+    /*
+     * A reader or decoder that died (out of memory) ended the stream early:
+     * report that, not a clean end, nor the missing frames it caused.
+     */
+    if (fp_demux_error(p->demux) < 0 && (ret >= 0 || ret == FP_ERROR_NO_FRAMES))
+        ret = fp_demux_error(p->demux);
+    if (p->audio) {
+        fp_decoder_stats(p->audio_decoder, &ds);
+        if (ds.fatal_error < 0 && (ret >= 0 || ret == FP_ERROR_NO_FRAMES))
+            ret = ds.fatal_error;
+    }
     if (p->video_st) {
         fp_decoder_stats(p->decoder, &ds);
-        /* A decoder that died (out of memory) ended the stream early: report that, not a clean end. */
         if (ds.fatal_error < 0 && (ret >= 0 || ret == FP_ERROR_NO_FRAMES))
             ret = ds.fatal_error;
         if (ret == FP_ERROR_TOO_LARGE)
-            set_error(&p->opts, "picture size %dx%d is over the limit of %d pixels (8192x8192)",
-                      ds.too_large_width, ds.too_large_height, FP_MAX_PIXELS);
+            set_error(&p->opts, "picture size %dx%d is over the limit of %lld pixels",
+                      ds.too_large_width, ds.too_large_height, (long long)p->opts.max_pixels);
     }
     /* What was read before a failing read has played; the failure is still a failure. */
     read_error = fp_demux_read_error(p->demux, &read_error_pos);

@@ -24,13 +24,14 @@
 /** fp_player_run(): the input ended without a single decodable video frame. */
 #define FP_ERROR_NO_FRAMES FFERRTAG('F', 'P', 'N', 'F')
 
-/** fp_player_open(): the picture is larger than FP_MAX_PIXELS. */
+/** fp_player_open(), fp_player_run(): the picture is larger than FPPlayerOptions.max_pixels. */
 #define FP_ERROR_TOO_LARGE FFERRTAG('F', 'P', 'T', 'L')
 
 /**
- * The largest picture framepipe decodes, in pixels (8192 x 8192). A header
- * that claims more is refused before a picture of that size is allocated, by
- * the probing in fp_player_open() as well as by the decoder.
+ * The largest picture framepipe decodes by default (FPPlayerOptions.max_pixels),
+ * in pixels: 8192 x 8192. A header that claims more is refused before a
+ * picture of that size is allocated, by the probing in fp_player_open() as
+ * well as by the decoder.
  */
 #define FP_MAX_PIXELS (8192 * 8192)
 
@@ -52,6 +53,12 @@ typedef struct FPPlayerOptions {
     int no_audio;                  /**< play no sound */
     int volume;                    /**< 0 to 100 */
     int sync_video;                /**< the video clock leads even when there is sound */
+    int64_t max_pixels;            /**< largest picture (width x height) a decoder may make:
+                                        a larger one is refused when the file is opened
+                                        (FP_ERROR_TOO_LARGE), or ends decoding there.
+                                        Default FP_MAX_PIXELS; 0: libavcodec's bound */
+    int64_t max_packets;           /**< the input ends, as at its end, after this many packets
+                                        were read (all streams, seeks included). 0: no limit */
     /**
      * If set (borrowed, error_size bytes), fp_player_open() and fp_player_run()
      * write into it, when they fail, one line that says more than
@@ -117,9 +124,10 @@ int fp_player_open_io(FPPlayer **p, AVIOContext *io, const char *name, const FPP
  * thread until the end of the input or a quit. The threads are stopped and
  * joined before it returns, whatever the outcome.
  *
- * @return 0 at the end of the input or on a quit; FP_ERROR_NO_FRAMES; a
- *         decoder's fatal error such as AVERROR(ENOMEM); AVERROR_EXTERNAL when
- *         the window fails; the read error (such as AVERROR(EIO)) when reading
+ * @return 0 at the end of the input or on a quit; FP_ERROR_NO_FRAMES; the
+ *         fatal error, such as AVERROR(ENOMEM), of the reader or of a decoder
+ *         that stopped early (rather than FP_ERROR_NO_FRAMES, when it caused
+ *         that); FP_ERROR_TOO_LARGE; AVERROR_EXTERNAL when the window fails; the read error (such as AVERROR(EIO)) when reading
  *         the input failed part-way, once what was read before it has played.
  *         A quit returns 0 even after a read error.
  */
