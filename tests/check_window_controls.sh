@@ -110,26 +110,24 @@ wait_size 1280x720
 echo "fullscreen and back, by key and by double-click"
 
 echo "--- resize: letterbox"
-# 1000x400 is wider than 16:9: the picture is 711x400 (or 712) in the middle, black beside it.
-xdotool windowsize "$window" 1000 400
-wait_size 1000x400
-sleep 0.5
-import -window "$window" "$work/wide.png"
-left=$(max_level "$work/wide.png" 140x400+0+0) right=$(max_level "$work/wide.png" 140x400+860+0)
-echo "bars: brightest level left $left, right $right"
-[ "$left" -le 2 ] && [ "$right" -le 2 ] || fail "the bars beside the picture are not black"
-convert "$work/wide.png" -crop 709x396+146+2 +repage "$work/wide-picture.png"
-"$compare" --compare "$work/wide-picture.png" "$refs/$media.png" || fail "the letterboxed picture"
-# 600x900 is taller: the picture is 600x338 (or 337) in the middle, black above and below.
-xdotool windowsize "$window" 600 900
-wait_size 600x900
-sleep 0.5
-import -window "$window" "$work/tall.png"
-top=$(max_level "$work/tall.png" 600x270+0+0) bottom=$(max_level "$work/tall.png" 600x270+0+630)
-echo "bars: brightest level top $top, bottom $bottom"
-[ "$top" -le 2 ] && [ "$bottom" -le 2 ] || fail "the bars above and below the picture are not black"
-convert "$work/tall.png" -crop 596x334+2+283 +repage "$work/tall-picture.png"
-"$compare" --compare "$work/tall-picture.png" "$refs/$media.png" || fail "the pillarboxed picture"
+# boxed WxH BAR BAR PICTURE: resizes the window to WxH; both BAR regions must be black and
+# the PICTURE region (inside the picture, a pixel or two from its edges) must match the reference.
+boxed() {
+    xdotool windowsize "$window" "${1%x*}" "${1#*x}"
+    wait_size "$1"
+    sleep 0.5
+    import -window "$window" "$work/boxed.png"
+    local a b
+    a=$(max_level "$work/boxed.png" "$2") b=$(max_level "$work/boxed.png" "$3")
+    echo "$1: brightest level in the bars $a and $b"
+    [ "$a" -le 2 ] && [ "$b" -le 2 ] || fail "$1: the bars are not black"
+    convert "$work/boxed.png" -crop "$4" +repage "$work/boxed-picture.png"
+    "$compare" --compare "$work/boxed-picture.png" "$refs/$media.png" || fail "$1: the picture"
+}
+# Wider than 16:9: the picture is 711x400 (or 712) in the middle, black beside it.
+boxed 1000x400 140x400+0+0 140x400+860+0 709x396+146+2
+# Taller: the picture is 600x338 (or 337) in the middle, black above and below.
+boxed 600x900 600x270+0+0 600x270+0+630 596x334+2+283
 quit
 
 echo "--- a still image stays on screen"
