@@ -10,7 +10,7 @@
 # one: FP_QUIT_STORM_RUNS=2000 ctest -R quit_storm --timeout 7200
 set -uo pipefail
 player=$1 assets=$2
-runs=${FP_QUIT_STORM_RUNS:-200}
+runs=${FP_QUIT_STORM_RUNS:-${FP_QUIT_STORM_DEFAULT_RUNS:-200}}
 seed=${FP_QUIT_STORM_SEED:-1}
 bound=${FP_QUIT_BOUND:-1}
 dir=$(mktemp -d)
