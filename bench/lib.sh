@@ -27,25 +27,32 @@ bench_need_arg() {
     [[ $# -ge 2 ]] || { printf '%s: %s needs an argument\n' "${0##*/}" "$1" >&2; usage >&2; exit 2; }
 }
 
-bench_clip() {
-    local dir clip part
+# bench_cached_clip NAME WHAT FFMPEG_ARGS...: prints the path of NAME in the cache, made first
+# with ffmpeg (FFMPEG_ARGS, then the output file) if it is not there; WHAT describes it.
+bench_cached_clip() {
+    local dir file part name=$1 what=$2
+    shift 2
     dir=$(bench_cache_dir)
-    clip="$dir/testsrc2-1920x1080p60-600f-x264-medium-g250.mp4"
-    if [[ ! -s $clip ]]; then
+    file="$dir/$name"
+    if [[ ! -s $file ]]; then
         command -v ffmpeg >/dev/null 2>&1 || bench_die "ffmpeg not found in PATH (apt-get install ffmpeg)"
         mkdir -p -- "$dir" || bench_die "cannot create $dir"
-        printf 'generating %s (600 frames of 1080p60 H.264; takes a minute) ...\n' "$clip" >&2
-        part="$clip.part.$$.mp4"
-        if ! ffmpeg -nostdin -hide_banner -loglevel error -y \
-                -f lavfi -i "testsrc2=s=1920x1080:r=60" -frames:v 600 \
-                -c:v libx264 -preset medium -pix_fmt yuv420p -g 250 \
-                -an "$part"; then
+        printf 'generating %s (%s; takes about a minute) ...\n' "$file" "$what" >&2
+        part="$file.part.$$.mp4"
+        if ! ffmpeg -nostdin -hide_banner -loglevel error -y "$@" "$part"; then
             rm -f -- "$part"
-            bench_die "could not generate the test clip with ffmpeg"
+            bench_die "could not generate $name with ffmpeg"
         fi
-        mv -f -- "$part" "$clip"
+        mv -f -- "$part" "$file"
     fi
-    printf '%s\n' "$clip"
+    printf '%s\n' "$file"
+}
+
+bench_clip() {
+    bench_cached_clip testsrc2-1920x1080p60-600f-x264-medium-g250.mp4 \
+        "600 frames of 1080p60 H.264" \
+        -f lavfi -i "testsrc2=s=1920x1080:r=60" -frames:v 600 \
+        -c:v libx264 -preset medium -pix_fmt yuv420p -g 250 -an
 }
 
 # bench_abspath PATH: PATH made absolute, symlinked directories resolved.

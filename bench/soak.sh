@@ -39,25 +39,11 @@ player=$(bench_player "$player" "$repo_root")
 # The clip: 5 minutes of 640x360 at 25 fps, H.264 with B-frames and a GOP of 50, and AAC sound,
 # so that the sound's queues and decoder are soaked too.
 soak_clip() {
-    local dir file part
-    dir=$(bench_cache_dir)
-    file="$dir/soak-testsrc2-640x360p25-300s-x264-aac.mp4"
-    if [[ ! -s $file ]]; then
-        command -v ffmpeg >/dev/null 2>&1 || bench_die "ffmpeg not found in PATH"
-        mkdir -p -- "$dir"
-        printf 'generating %s (5 minutes of 640x360; takes about a minute) ...\n' "$file" >&2
-        part="$file.part.$$.mp4"
-        if ! ffmpeg -nostdin -hide_banner -loglevel error -y \
-                -f lavfi -i "testsrc2=s=640x360:r=25:d=300" \
-                -f lavfi -i "sine=frequency=440:beep_factor=4:sample_rate=48000:duration=300" \
-                -c:v libx264 -preset veryfast -pix_fmt yuv420p -g 50 -bf 3 \
-                -c:a aac -b:a 96k -movflags +faststart "$part"; then
-            rm -f -- "$part"
-            bench_die "could not generate the soak clip"
-        fi
-        mv -f -- "$part" "$file"
-    fi
-    printf '%s\n' "$file"
+    bench_cached_clip soak-testsrc2-640x360p25-300s-x264-aac.mp4 "5 minutes of 640x360" \
+        -f lavfi -i "testsrc2=s=640x360:r=25:d=300" \
+        -f lavfi -i "sine=frequency=440:beep_factor=4:sample_rate=48000:duration=300" \
+        -c:v libx264 -preset veryfast -pix_fmt yuv420p -g 50 -bf 3 \
+        -c:a aac -b:a 96k -movflags +faststart
 }
 if [[ -n $clip ]]; then clip=$(bench_user_clip "$clip"); else clip=$(soak_clip); fi
 ref=$(bench_framemd5_ref "$clip")
