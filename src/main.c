@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
@@ -164,12 +165,15 @@ static int parse_loglevel(const char *arg, int *level)
 }
 
 /* A count of 1 or more; 0 when arg is not one. */
+/* A whole number >= 0; -1 for anything else. */
 static long long parse_count(const char *arg)
 {
     char *end;
-    long long value = strtoll(arg, &end, 10);
+    long long value;
 
-    return *arg && !*end && value > 0 ? value : 0;
+    errno = 0;
+    value = strtoll(arg, &end, 10);
+    return *arg && !*end && !errno && value >= 0 ? value : -1;
 }
 
 /* av_open_input on a directory succeeds on some systems and fails late on others: say it plainly. */
@@ -361,9 +365,11 @@ int main(int argc, char **argv)
         case OPT_MAX_PIXELS:
         case OPT_MAX_PACKETS: {
             long long count = parse_count(optarg);
-            if (!count) {
-                fprintf(stderr, "framepipe: --%s takes a count\n",
-                        opt == OPT_MAX_PIXELS ? "max-pixels" : "max-packets");
+            /* --max-pixels 0 leaves the bound to libavcodec; no packets at all means nothing. */
+            if (count < 0 || (!count && opt == OPT_MAX_PACKETS)) {
+                fprintf(stderr, "framepipe: --%s takes a count%s\n",
+                        opt == OPT_MAX_PIXELS ? "max-pixels" : "max-packets",
+                        opt == OPT_MAX_PIXELS ? "" : " above 0");
                 return 2;
             }
             if (opt == OPT_MAX_PIXELS)

@@ -8,6 +8,7 @@
 #include <libavutil/time.h>
 
 #include "player_internal.h"
+#include "size_watch.h"
 
 void fp_player_options_default(FPPlayerOptions *o)
 {
@@ -46,6 +47,15 @@ static void set_error(const FPPlayerOptions *o, const char *fmt, ...)
     va_end(args);
 }
 
+static void say_too_large(const FPPlayerOptions *o, unsigned width, unsigned height)
+{
+    if (o->max_pixels > 0 && (int64_t)width * height > o->max_pixels)
+        set_error(o, "picture size %ux%u is over the limit of %lld pixels", width, height,
+                  (long long)o->max_pixels);
+    else
+        set_error(o, "picture size %ux%u is too large for libavutil", width, height);
+}
+
 /*
  * A header may claim any size; probing already refused to decode a picture
  * over the limit, and this says so before any thread starts.
@@ -54,8 +64,23 @@ static int check_picture_size(const FPPlayerOptions *o, const AVCodecParameters 
 {
     if (o->max_pixels <= 0 || (int64_t)par->width * par->height <= o->max_pixels)
         return 0;
-    set_error(o, "picture size %dx%d is over the limit of %lld pixels", par->width, par->height,
-              (long long)o->max_pixels);
+    say_too_large(o, par->width, par->height);
+    return FP_ERROR_TOO_LARGE;
+}
+
+/*
+ * libavutil refused a picture size since the count `since` (see size_watch.h):
+ * that is why ret failed, and the error names the size. Running out of memory
+ * stays what it is.
+ */
+static int name_refused_size(const FPPlayerOptions *o, unsigned since, int ret)
+{
+    unsigned width, height;
+
+    if (ret >= 0 || ret == AVERROR(ENOMEM) || ret == FP_ERROR_TOO_LARGE ||
+        fp_size_watch_count() == since || !fp_size_watch_last(&width, &height))
+        return ret;
+    say_too_large(o, width, height);
     return FP_ERROR_TOO_LARGE;
 }
 
@@ -128,14 +153,18 @@ static int open_input(FPPlayer **out, const char *path, AVIOContext *io,
     FPDemuxOptions demux_opts = {.io = io, .want_audio = !o->no_audio,
                                  .max_pixels = o->max_pixels, .max_packets = o->max_packets};
     FPPlayer *p;
+    unsigned size_refusals;
     int ret;
 
     *out = NULL;
     set_error(o, "%s", "");
+    fp_size_watch_install();
+    size_refusals = fp_size_watch_count();
     p = av_mallocz(sizeof(*p));
     if (!p)
         return AVERROR(ENOMEM);
     p->opts = *o;
+    p->size_refusals = size_refusals;
     p->opts.script = NULL;
     p->opts.trace_ownership = NULL;
     p->first_pts = AV_NOPTS_VALUE;
@@ -222,7 +251,7 @@ static int open_input(FPPlayer **out, const char *path, AVIOContext *io,
 
 fail:
     fp_player_close(&p);
-    return ret;
+    return name_refused_size(o, size_refusals, ret);
 }
 
 int fp_player_open(FPPlayer **out, const char *path, const FPPlayerOptions *o)
@@ -334,8 +363,10 @@ int fp_player_run(FPPlayer *p)
         if (ds.fatal_error < 0 && (ret >= 0 || ret == FP_ERROR_NO_FRAMES))
             ret = ds.fatal_error;
         if (ret == FP_ERROR_TOO_LARGE)
-            set_error(&p->opts, "picture size %dx%d is over the limit of %lld pixels",
-                      ds.too_large_width, ds.too_large_height, (long long)p->opts.max_pixels);
+            say_too_large(&p->opts, ds.too_large_width, ds.too_large_height);
+        /* Not one frame, because libavutil refused every picture's size. */
+        if (ret == FP_ERROR_NO_FRAMES)
+            ret = name_refused_size(&p->opts, p->size_refusals, ret);
     }
     /* What was read before a failing read has played; the failure is still a failure. */
     read_error = fp_demux_read_error(p->demux, &read_error_pos);

@@ -55,6 +55,7 @@ typedef struct FPOperation {
 
 struct FPPlayer {
     FPPlayerOptions opts;
+    unsigned size_refusals; /* fp_size_watch_count() when opening began */
     char *path;
     FPDemux *demux;
     FPDecoder *decoder;

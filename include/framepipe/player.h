@@ -93,6 +93,12 @@ void fp_player_options_default(FPPlayerOptions *o);
  * Open path, pick its video stream, open the decoder and, unless headless,
  * the window. No thread runs yet, so a bad file fails here, at once.
  *
+ * The first open in a process sets libavutil's log callback (av_log_set_callback())
+ * to one that passes every message on to av_log_default_callback() unchanged and
+ * notes the picture sizes libavutil refuses, so that FP_ERROR_TOO_LARGE can name
+ * a size only its log knows. A program with a log callback of its own sets it
+ * after the first open.
+ *
  * @param p  Set to the new player on success, to NULL on failure.
  * @param o  Copied; o->framemd5 stays the caller's.
  * @return 0; AVERROR_STREAM_NOT_FOUND when there is no video stream;

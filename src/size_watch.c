@@ -1,0 +1,69 @@
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <libavutil/log.h>
+
+#include "size_watch.h"
+
+static atomic_uint refusals;
+static atomic_uint_fast64_t last_size; /* width << 32 | height */
+static pthread_once_t install_once = PTHREAD_ONCE_INIT;
+
+/*
+ * libavutil's two refusals, both logged by av_image_check_size2() on behalf
+ * of its "IMGUTILS" class, with the width and the height as the first two
+ * arguments: the size it cannot address, and a size over a context's
+ * max_pixels.
+ */
+static int is_refusal(void *avcl, const char *fmt)
+{
+    const AVClass *cls = avcl ? *(const AVClass **)avcl : NULL;
+
+    return cls && cls->class_name && !strcmp(cls->class_name, "IMGUTILS") &&
+           !strncmp(fmt, "Picture size %ux%u ", 19);
+}
+
+static void watch(void *avcl, int level, const char *fmt, va_list args)
+{
+    if (is_refusal(avcl, fmt)) {
+        va_list copy;
+        unsigned width, height;
+
+        va_copy(copy, args);
+        width = va_arg(copy, unsigned);
+        height = va_arg(copy, unsigned);
+        va_end(copy);
+        atomic_store(&last_size, (uint64_t)width << 32 | height);
+        atomic_fetch_add(&refusals, 1);
+    }
+    av_log_default_callback(avcl, level, fmt, args);
+}
+
+static void install(void)
+{
+    av_log_set_callback(watch);
+}
+
+void fp_size_watch_install(void)
+{
+    pthread_once(&install_once, install);
+}
+
+unsigned fp_size_watch_count(void)
+{
+    return atomic_load(&refusals);
+}
+
+int fp_size_watch_last(unsigned *width, unsigned *height)
+{
+    uint64_t size = atomic_load(&last_size);
+
+    if (!atomic_load(&refusals))
+        return 0;
+    *width = (unsigned)(size >> 32);
+    *height = (unsigned)(size & 0xffffffff);
+    return 1;
+}

@@ -1,0 +1,30 @@
+/*
+ * Internal: the picture sizes libavutil refuses.
+ *
+ * av_image_check_size() refuses a size whose rows and planes it could not
+ * address (60000x60000, say) before any demuxer or decoder sees a picture,
+ * and only its log says which size that was. What reaches the caller is a
+ * plain EINVAL, or worse: libavformat 5.1's Y4M reader adds a header length
+ * to it and returns EBUSY. fp_size_watch_install() sets a log callback, once
+ * per process, that hands every message on to av_log_default_callback()
+ * unchanged and also notes the refused size, so that the error can name it.
+ *
+ * The note is per process, not per player: two players opening at once could
+ * read each other's. It only ever changes an error message.
+ */
+#ifndef FRAMEPIPE_SRC_SIZE_WATCH_H
+#define FRAMEPIPE_SRC_SIZE_WATCH_H
+
+/** Set the log callback; any later call does nothing. Thread-safe. */
+void fp_size_watch_install(void);
+
+/**
+ * How many sizes have been refused so far in this process. Two counts taken
+ * before and after some work tell whether that work hit a refusal.
+ */
+unsigned fp_size_watch_count(void);
+
+/** The last size refused; 0 and no change to width and height when none was. */
+int fp_size_watch_last(unsigned *width, unsigned *height);
+
+#endif /* FRAMEPIPE_SRC_SIZE_WATCH_H */
