@@ -8,6 +8,9 @@
  * records what the device plays, in real time, and its length tells where
  * playback went.
  *
+ * On a pipe nothing can seek: arrow keys are refused, and steps forward and
+ * back inside the step history still land.
+ *
  * Key events are pushed with SDL_PushEvent (thread-safe), as the window
  * system would deliver them. Where they land is read from --framemd5 output:
  * its last line is the frame on screen, compared with the reference for the
@@ -17,6 +20,7 @@
 #include <dirent.h>
 #include <limits.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,8 +35,10 @@
 #define LAST_FRAME 179
 
 #define SOUND_CLIP "sound_only_aac_2s.m4a"
+#define PIPE_CLIP "mpeg2_mp2_framenum_320x240_25fps.ts" /* 25 fps, with sound */
 
 static char clip[PATH_MAX + 64], ref[PATH_MAX + 64], sound_clip[PATH_MAX + 64], workdir[PATH_MAX];
+static char pipe_clip[PATH_MAX + 64], pipe_ref[PATH_MAX + 64];
 
 typedef struct Keys {
     FPPlayer *player;
@@ -108,12 +114,14 @@ static void framemd5_md5(const char *path, int n, char md5[33])
 }
 
 /*
- * Runs the clip paused on its first frame with the keys, and checks the frame
- * on screen at the end against the reference's frame expected, the screenshot's
- * name against its time, and the number of seeks against max_seeks.
+ * Runs input (ref: its framemd5 reference, fps its frame rate) paused on its
+ * first frame with the keys, and checks the frame on screen at the end against
+ * the reference's frame expected, the screenshot's name against its time, and
+ * the number of seeks against min_seeks and max_seeks.
  */
-static void run_keys(const SDL_Keycode *keys, int nb_keys, int interval_us, int expected,
-                     int max_seeks)
+static void run_keys_on(const char *input, const char *input_ref, double fps,
+                        const SDL_Keycode *keys, int nb_keys, int interval_us, int expected,
+                        int min_seeks, int max_seeks)
 {
     FPPlayerOptions o;
     FPPlayer *p = NULL;
@@ -126,9 +134,11 @@ static void run_keys(const SDL_Keycode *keys, int nb_keys, int interval_us, int 
     fp_player_options_default(&o);
     o.start_paused = 1;
     o.framemd5 = md5;
-    CHECK_EQ_INT(fp_player_open(&p, clip, &o), 0);
-    if (!p)
+    CHECK_EQ_INT(fp_player_open(&p, input, &o), 0);
+    if (!p) {
+        fclose(md5);
         return;
+    }
     SDL_FlushEvents(SDL_FIRSTEVENT, SDL_LASTEVENT); /* the window's own events, if any */
     if (!interval_us) {
         for (int i = 0; i < nb_keys; i++)
@@ -144,16 +154,22 @@ static void run_keys(const SDL_Keycode *keys, int nb_keys, int interval_us, int 
     fclose(md5);
 
     framemd5_md5("shown.framemd5", -1, shown);
-    framemd5_md5(ref, expected, want);
-    snprintf(name, sizeof(name), "framepipe-%.3f.png", expected / 2.0);
+    framemd5_md5(input_ref, expected, want);
+    snprintf(name, sizeof(name), "framepipe-%.3f.png", expected / fps);
     printf("  %d keys: frame %s (want %s, frame %d), %lld seeks, screenshot %s\n", nb_keys, shown,
            want, expected, (long long)s.seeks, k.shot);
     CHECK(want[0] && !strcmp(shown, want));
     CHECK(!strcmp(k.shot, name));
-    CHECK(s.seeks >= 1 && s.seeks <= max_seeks);
+    CHECK(s.seeks >= min_seeks && s.seeks <= max_seeks);
     if (k.shot[0])
         unlink(k.shot);
     unlink("shown.framemd5");
+}
+
+static void run_keys(const SDL_Keycode *keys, int nb_keys, int interval_us, int expected,
+                     int max_seeks)
+{
+    run_keys_on(clip, ref, 2, keys, nb_keys, interval_us, expected, 1, max_seeks);
 }
 
 /* Seven times right and twice left, all waiting in the event queue: one seek to 25 s. */
@@ -189,6 +205,47 @@ static void test_seek_before_start_shows_first_frame(void)
     static const SDL_Keycode keys[] = {SDLK_UP, SDLK_DOWN, SDLK_DOWN, SDLK_DOWN};
 
     run_keys(keys, 4, 0, 0, 1);
+}
+
+/* Feeds a file into a pipe until it ends or the reader goes away. */
+static void *feed_pipe(void *arg)
+{
+    int *fds = arg;
+    FILE *f = fopen(pipe_clip, "rb");
+    char buf[65536];
+    size_t n;
+
+    while (f && (n = fread(buf, 1, sizeof(buf), f)) > 0)
+        if (write(fds[1], buf, n) != (ssize_t)n)
+            break; /* EPIPE: the player quit before the end */
+    if (f)
+        fclose(f);
+    close(fds[1]);
+    return NULL;
+}
+
+/*
+ * The TS clip through a pipe: three steps, the arrow keys (refused, no seek),
+ * a back-step from the history. Frame 2, and the player neither seeks nor hangs.
+ */
+static void test_keys_on_a_pipe(void)
+{
+    static const SDL_Keycode keys[] = {SDLK_s,    SDLK_s,     SDLK_s,  SDLK_RIGHT, SDLK_UP,
+                                       SDLK_LEFT, SDLK_COMMA, SDLK_DOWN};
+    char input[32];
+    pthread_t feeder;
+    int fds[2];
+
+    if (pipe(fds)) {
+        CHECK(!"pipe");
+        return;
+    }
+    signal(SIGPIPE, SIG_IGN);
+    pthread_create(&feeder, NULL, feed_pipe, fds);
+    snprintf(input, sizeof(input), "pipe:%d", fds[0]);
+    run_keys_on(input, pipe_ref, 25, keys, 8, 0, 2, 0, 0);
+    close(fds[0]);
+    pthread_join(feeder, NULL);
 }
 
 /*
@@ -252,6 +309,8 @@ int main(int argc, char **argv)
     snprintf(clip, sizeof(clip), "%s/%s", assets, CLIP);
     snprintf(ref, sizeof(ref), "%s/%s.framemd5", refs, CLIP);
     snprintf(sound_clip, sizeof(sound_clip), "%s/%s", assets, SOUND_CLIP);
+    snprintf(pipe_clip, sizeof(pipe_clip), "%s/%s", assets, PIPE_CLIP);
+    snprintf(pipe_ref, sizeof(pipe_ref), "%s/%s.framemd5", refs, PIPE_CLIP);
     /* Screenshots go to the working directory: make it a private one. */
     snprintf(workdir, sizeof(workdir), "%s/framepipe-keys-XXXXXX",
              getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
@@ -263,6 +322,7 @@ int main(int argc, char **argv)
     RUN_TEST(test_held_key_lands_on_the_sum);
     RUN_TEST(test_seek_past_end_shows_last_frame);
     RUN_TEST(test_seek_before_start_shows_first_frame);
+    RUN_TEST(test_keys_on_a_pipe);
     RUN_TEST(test_sound_alone_seeks_past_end);
     RUN_TEST(test_sound_alone_seek_before_start);
     if (chdir("/") == 0)

@@ -12,6 +12,13 @@
  *   - TIME_BUDGET_MS of wall time: past it the reads fail and a watchdog asks
  *     the player to quit, as a user would.
  * An input that still outlives libFuzzer's -timeout is a hang worth fixing.
+ *
+ * Built with FP_FUZZ_CONTROL (the fuzz_control target), the last CONTROL_BYTES
+ * bytes of the input are not media but commands: each byte picks a step, a
+ * back-step, an exact, relative or keyframe seek, a short play, a pause or a
+ * toggle, and the player runs them as a script (through a pipe) from a paused
+ * start, then quits. That drives the seek, flush and step-history paths over
+ * broken streams, which a plain run never reaches.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -19,6 +26,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <libavformat/avio.h>
 #include <libavutil/error.h>
@@ -31,6 +39,7 @@
 #define MAX_PACKETS 2048
 #define TIME_BUDGET_MS 2000
 #define IO_BUFFER_SIZE 4096
+#define CONTROL_BYTES 8
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -146,6 +155,49 @@ static void watch_player(Watchdog *w, FPPlayer *player, int done)
     pthread_mutex_unlock(&w->lock);
 }
 
+#ifdef FP_FUZZ_CONTROL
+/* One script line for a command byte: the low 3 bits pick the command, the rest its argument. */
+static int control_line(char *line, size_t size, uint8_t byte)
+{
+    int arg = byte >> 3; /* 0 to 31 */
+
+    switch (byte & 7) {
+    case 0: return snprintf(line, size, "step %d\n", 1 + (arg & 3));
+    case 1: return snprintf(line, size, "back %d\n", 1 + (arg & 7));
+    case 2: return snprintf(line, size, "seek %.2f\n", arg * 0.25);
+    case 3: return snprintf(line, size, "seek %+.2f\n", (arg - 16) * 0.25);
+    case 4: return snprintf(line, size, "seek %.2f key\n", arg * 0.25);
+    case 5: return snprintf(line, size, "play\nwait %.2f\n", (arg & 3) * 0.05);
+    case 6: return snprintf(line, size, "pause\n");
+    default: return snprintf(line, size, "toggle\n");
+    }
+}
+
+/*
+ * The commands go into a pipe, whole, before the player opens it as its
+ * script: at most CONTROL_BYTES short lines, far less than a pipe holds.
+ * Returns the pipe's read end, or -1.
+ */
+static int control_script(const uint8_t *bytes, size_t count)
+{
+    char text[CONTROL_BYTES * 32 + 8];
+    size_t len = 0;
+    int fds[2];
+
+    for (size_t i = 0; i < count; i++)
+        len += (size_t)control_line(text + len, sizeof(text) - len, bytes[i]);
+    len += (size_t)snprintf(text + len, sizeof(text) - len, "quit\n");
+    if (pipe(fds))
+        return -1;
+    if (write(fds[1], text, len) != (ssize_t)len) {
+        close(fds[0]);
+        fds[0] = -1;
+    }
+    close(fds[1]);
+    return fds[0];
+}
+#endif
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
@@ -166,16 +218,33 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     unsigned char *buffer;
     pthread_t watchdog;
     char md5[33];
+    int ret;
+#ifdef FP_FUZZ_CONTROL
+    char script[32];
+    int script_fd;
+
+    if (size <= CONTROL_BYTES)
+        return 0;
+    size -= CONTROL_BYTES;
+    in.size = size;
+    script_fd = control_script(data + size, CONTROL_BYTES);
+    if (script_fd < 0)
+        return 0;
+    snprintf(script, sizeof(script), "/dev/fd/%d", script_fd);
+#endif
 
     buffer = av_malloc(IO_BUFFER_SIZE);
     if (buffer)
         io = avio_alloc_context(buffer, IO_BUFFER_SIZE, 0, &in, read_input, NULL, seek_input);
-    if (!io) {
-        av_free(buffer);
-        return 0;
-    }
-    if (pthread_create(&watchdog, NULL, watch, &w)) {
+    if (!io || pthread_create(&watchdog, NULL, watch, &w)) {
+        if (io)
+            av_freep(&io->buffer);
+        else
+            av_free(buffer);
         avio_context_free(&io);
+#ifdef FP_FUZZ_CONTROL
+        close(script_fd);
+#endif
         return 0;
     }
     fp_player_options_default(&opts);
@@ -183,7 +252,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     opts.framemd5 = null_out;
     opts.max_pixels = MAX_PIXELS;
     opts.max_packets = MAX_PACKETS;
-    if (fp_player_open_io(&player, io, "fuzz", &opts) >= 0) {
+#ifdef FP_FUZZ_CONTROL
+    opts.script = script;
+    opts.start_paused = 1;
+    opts.step_history_bytes = 16 << 20;
+#endif
+    ret = fp_player_open_io(&player, io, "fuzz", &opts);
+#ifdef FP_FUZZ_CONTROL
+    close(script_fd); /* the player opened a descriptor of its own on the pipe */
+#endif
+    if (ret >= 0) {
         watch_player(&w, player, 0);
         if (fp_player_run(player) >= 0)
             fp_player_audio_md5(player, md5);

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Usage: run.sh FUZZER WORKDIR SECONDS [libFuzzer options...]
-# Replays every kept regression input, then fuzzes for SECONDS, starting from a seed corpus made
-# of assets/ (small files whole, every file's first 16 KiB) and the regression inputs. The
-# corpus grows in WORKDIR/corpus across runs; crashes, leaks and hangs land in WORKDIR/artifacts.
+# FUZZER is fuzz_player or fuzz_control. Replays the inputs kept in regressions/player or
+# regressions/control, then fuzzes for SECONDS, starting from a seed corpus made of assets/
+# (small files whole, every file's first 16 KiB) and the regression inputs. The corpus grows in
+# WORKDIR/corpus across runs; crashes, leaks and hangs land in WORKDIR/artifacts.
 set -euo pipefail
 fuzzer=$1 work=$2 seconds=$3
 shift 3
 here=$(cd "$(dirname "$0")" && pwd)
+kept=$here/regressions/$(basename "$fuzzer" | sed 's/^fuzz_//')
 assets=$here/../../assets
 mkdir -p "$work/seeds" "$work/corpus" "$work/artifacts"
 for f in "$assets"/*; do
@@ -17,11 +19,11 @@ for f in "$assets"/*; do
     fi
     head -c 16384 "$f" >"$work/seeds/$name.16k"
 done
-cp "$here"/regressions/* "$work/seeds/" 2>/dev/null || true
+cp "$kept"/* "$work/seeds/" 2>/dev/null || true
 
 options=(-rss_limit_mb=2560 -timeout=25 -max_len=65536 -print_final_stats=1
          -artifact_prefix="$work/artifacts/" "$@")
-regressions=("$here"/regressions/*)
+regressions=("$kept"/*)
 if [ -e "${regressions[0]}" ]; then
     echo "replaying ${#regressions[@]} regression inputs"
     "$fuzzer" "${options[@]}" "${regressions[@]}"
