@@ -382,4 +382,14 @@ run h264_oneframe_320x240.mp4 \
     -c:v libx264 -preset medium -pix_fmt yuv420p -crf 20 \
     -movflags +faststart -f mp4
 
+# 25. Sound in small frames: PCM in Matroska, 40 samples (5 ms) a frame at 8 kHz stereo, under
+#     2 s of 64x48 H.264 at 10 fps. One device buffer (1024 samples) spans 26 frames, more
+#     than the audio frame queue holds.
+run pcm_smallframes_64x48_8khz_2s.mkv \
+    -f lavfi -i "testsrc2=size=64x48:rate=10:duration=2" \
+    -f lavfi -i "$(tone 8000 2)" -map 0:v -map 1:a \
+    -af asetnsamples=n=40 \
+    -c:v libx264 -preset medium -pix_fmt yuv420p -g 10 \
+    -c:a pcm_s16le -ac 2 -ar 8000 -f matroska
+
 echo "Done."

@@ -36,8 +36,9 @@ struct FPAudioOut {
     SwrContext *swr;
     AVChannelLayout out_layout;
     int out_rate; /* 0: each frame's own */
-    AVChannelLayout in_layout; /* what swr was made for */
+    AVChannelLayout in_layout; /* what swr was made for, or failed for */
     int in_format, in_rate;
+    int swr_error; /* why swr could not be made for in_*: the next such frame fails at once */
 
     /* The device (SDL's audio thread runs the callback). */
     SDL_AudioDeviceID dev;
@@ -64,6 +65,7 @@ struct FPAudioOut {
     atomic_int ended;  /* the end-of-stream marker of the current serial was consumed */
     atomic_int volume; /* 0 to 100 */
     atomic_int muted;
+    atomic_int convert_errors; /* frames that could not be converted: not played, not hashed */
     _Atomic double position;
     _Atomic double next_sound; /* stream time of the next sample not handed to the device yet */
 
@@ -87,11 +89,12 @@ static double frame_start(const FPAudioOut *a, const AVFrame *f)
 static int ensure_resampler(FPAudioOut *a, const AVFrame *f)
 {
     AVChannelLayout in = {0}, out = {0};
+    char layout[64] = "?";
     int ret;
 
-    if (a->swr && f->format == a->in_format && f->sample_rate == a->in_rate &&
+    if ((a->swr || a->swr_error) && f->format == a->in_format && f->sample_rate == a->in_rate &&
         !av_channel_layout_compare(&f->ch_layout, &a->in_layout))
-        return 0;
+        return a->swr_error;
     swr_free(&a->swr);
     av_channel_layout_uninit(&a->in_layout);
     /* Copies: FFmpeg 5.1's swr_alloc_set_opts2() takes the layouts without const. */
@@ -108,8 +111,19 @@ static int ensure_resampler(FPAudioOut *a, const AVFrame *f)
         ret = av_channel_layout_copy(&a->in_layout, &f->ch_layout);
     a->in_format = f->format;
     a->in_rate = f->sample_rate;
+    a->swr_error = 0;
     av_channel_layout_uninit(&in);
     av_channel_layout_uninit(&out);
+    if (ret < 0) {
+        swr_free(&a->swr);
+        /* Said once per format: its frames are counted (fp_audio_out_convert_errors()). */
+        if (ret != AVERROR(ENOMEM) && av_channel_layout_copy(&a->in_layout, &f->ch_layout) >= 0)
+            a->swr_error = ret;
+        av_channel_layout_describe(&f->ch_layout, layout, sizeof(layout));
+        av_log(NULL, AV_LOG_ERROR, "cannot convert the sound (%s, %s, %d Hz): %s\n", layout,
+               av_get_sample_fmt_name(f->format) ? av_get_sample_fmt_name(f->format) : "?",
+               f->sample_rate, av_err2str(ret));
+    }
     return ret;
 }
 
@@ -194,6 +208,8 @@ static int resample(FPAudioOut *a, int channels, int offset)
     if (ret >= 0) {
         ret *= 2 * channels;
         fp_trace_event(a->opts.trace, FP_TRACE_FRAME, f, "show", NULL, -1);
+    } else {
+        atomic_fetch_add(&a->convert_errors, 1);
     }
     fp_trace_unref(a->opts.trace, FP_TRACE_FRAME, f, NULL);
     return ret;
@@ -305,8 +321,8 @@ static void SDLCALL audio_callback(void *opaque, Uint8 *stream, int len)
          * a paused player stepping forward would otherwise fill the audio
          * queues, and the reader would wait on them with the picture starved.
          */
-        while (!skip_to_position(a) && next_frame(a, 0) >= 0 && convert_for_device(a) >= 0)
-            ;
+        while (!skip_to_position(a) && next_frame(a, 0) >= 0)
+            convert_for_device(a); /* a frame that cannot be converted is counted, and skipped */
         atomic_store(&a->next_sound, buf_time(a));
         set_clock(a, 0, now, 0);
         return;
@@ -315,12 +331,19 @@ static void SDLCALL audio_callback(void *opaque, Uint8 *stream, int len)
         rewind_to_position(a);
     while (written < len) {
         if (!skip_to_position(a)) {
-            if (next_frame(a, 0) < 0 || convert_for_device(a) < 0) {
+            /*
+             * The frame queue may hold less sound than one callback asks for
+             * (small PCM frames): give the decoder up to half a buffer's time
+             * to refill it before this buffer goes out short.
+             */
+            int64_t wait_us = llrint((now + 0.5 * len / a->bytes_per_second - fp_clock_now()) * 1e6);
+            if (next_frame(a, FFMAX(wait_us, 0)) < 0) {
                 starved = 1;
                 break;
             }
-            taken_from = 0;
-            continue;
+            if (convert_for_device(a) >= 0)
+                taken_from = 0;
+            continue; /* a frame that cannot be converted is counted, and skipped */
         }
         int n = FFMIN(len - written, a->buf_len - a->buf_pos);
         SDL_MixAudioFormat(stream + written, a->buf + a->buf_pos, AUDIO_S16SYS, n, volume);
@@ -505,6 +528,11 @@ int fp_audio_out_volume(FPAudioOut *a)
 void fp_audio_out_toggle_mute(FPAudioOut *a)
 {
     atomic_store(&a->muted, !atomic_load(&a->muted));
+}
+
+int64_t fp_audio_out_convert_errors(FPAudioOut *a)
+{
+    return atomic_load(&a->convert_errors);
 }
 
 int fp_audio_out_md5(FPAudioOut *a, char hex[33])

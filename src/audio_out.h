@@ -72,6 +72,12 @@ void fp_audio_out_set_volume(FPAudioOut *a, int volume);
 int fp_audio_out_volume(FPAudioOut *a);
 void fp_audio_out_toggle_mute(FPAudioOut *a);
 
+/**
+ * Sound frames that could not be converted for the device or the null sink
+ * (say, more channels than libswresample mixes): neither played nor hashed.
+ */
+int64_t fp_audio_out_convert_errors(FPAudioOut *a);
+
 /** Headless only: the MD5 of everything consumed, as interleaved signed 16-bit. */
 int fp_audio_out_md5(FPAudioOut *a, char hex[33]);
 

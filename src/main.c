@@ -270,10 +270,12 @@ static void print_stats(FPPlayer *p)
         snprintf(drift, sizeof(drift), " av_drift_max_ms=%.1f av_drift_avg_ms=%.1f",
                  s.drift_max_ms, s.drift_avg_ms);
     fprintf(stderr,
-            "stats: decoded=%lld displayed=%lld dropped=%lld stale=%lld decode_errors=%lld seeks=%lld "
+            "stats: decoded=%lld displayed=%lld dropped=%lld stale=%lld decode_errors=%lld "
+            "sound_errors=%lld seeks=%lld "
             "pkt_queue_max_bytes=%zu pkt_queue_max=%d frame_queue_max=%d render=%s audio=%s%s\n",
             (long long)s.decoded, (long long)s.displayed, (long long)s.dropped,
-            (long long)s.stale, (long long)s.decode_errors, (long long)s.seeks,
+            (long long)s.stale, (long long)s.decode_errors, (long long)s.sound_errors,
+            (long long)s.seeks,
             s.pkt_queue_max_bytes,
             s.pkt_queue_max_count, s.frame_queue_max, s.render_driver,
             s.has_audio ? "yes" : "no", drift);
@@ -440,12 +442,22 @@ int main(int argc, char **argv)
         if (stats.decode_errors && ret >= 0)
             fprintf(stderr, "framepipe: %s: warning: %lld packets could not be decoded\n", path,
                     (long long)stats.decode_errors);
+        /* An MD5 of part of the sound would pass for the sound's: none is printed then. */
         if (want_audio_md5 && ret >= 0) {
             char hex[33];
-            if (fp_player_audio_md5(player, hex) >= 0)
+            if (stats.sound_errors) {
+                fprintf(stderr, "framepipe: %s: %lld sound frames could not be converted: no MD5\n",
+                        path, (long long)stats.sound_errors);
+                ret = AVERROR(EINVAL);
+            } else if (fp_player_audio_md5(player, hex) >= 0) {
                 printf("%s\n", hex);
-            else
+            } else {
                 fprintf(stderr, "framepipe: %s: no sound was decoded headless\n", path);
+                ret = AVERROR_STREAM_NOT_FOUND;
+            }
+        } else if (stats.sound_errors && ret >= 0) {
+            fprintf(stderr, "framepipe: %s: warning: %lld sound frames could not be converted, "
+                    "and were not played\n", path, (long long)stats.sound_errors);
         }
         if (want_stats)
             print_stats(player);

@@ -391,6 +391,7 @@ void fp_player_stats(FPPlayer *p, FPPlayerStats *s)
     }
     s->decoded = ds.frames;
     s->decode_errors = ds.errors;
+    s->sound_errors = p->audio ? fp_audio_out_convert_errors(p->audio) : 0;
     s->displayed = p->displayed;
     s->dropped = p->dropped;
     s->stale = p->stale;

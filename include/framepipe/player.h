@@ -75,6 +75,9 @@ typedef struct FPPlayerStats {
     int64_t dropped;             /**< frames skipped because they were late */
     int64_t stale;               /**< frames discarded because a flush made them stale */
     int64_t decode_errors;       /**< packets or frames the decoder rejected */
+    int64_t sound_errors;        /**< sound frames that could not be converted for the
+                                      device or the null sink: not played, and not in
+                                      fp_player_audio_md5() */
     int64_t seeks;               /**< seeks asked of the reader (keys pressed together count once) */
     size_t pkt_queue_max_bytes;  /**< the packet queue's high-water mark, in bytes */
     int pkt_queue_max_count;     /**< the packet queue's high-water mark, in packets */
