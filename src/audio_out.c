@@ -510,6 +510,11 @@ double fp_audio_out_next_sound(FPAudioOut *a)
     return atomic_load(&a->next_sound);
 }
 
+int fp_audio_out_has_device(FPAudioOut *a)
+{
+    return a->dev != 0;
+}
+
 int fp_audio_out_ended(FPAudioOut *a)
 {
     return atomic_load(&a->ended);

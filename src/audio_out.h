@@ -64,6 +64,9 @@ int fp_audio_out_clock(FPAudioOut *a, double now, double *seconds);
  */
 double fp_audio_out_next_sound(FPAudioOut *a);
 
+/** 1 when the sound goes to a device (it has a clock), 0 for the null sink. */
+int fp_audio_out_has_device(FPAudioOut *a);
+
 /** 1 once everything up to the end of the stream was consumed (and, with a device, handed over). */
 int fp_audio_out_ended(FPAudioOut *a);
 

@@ -295,6 +295,38 @@ static int64_t fetch_timeout(const FPPlayer *p)
     return p->paced ? (int64_t)(SLICE_SECONDS * 1e6) : -1;
 }
 
+/*
+ * A device plays its first sound up to a buffer after it is unpaused (128 ms
+ * at 8 kHz). Run ahead meanwhile, the picture would make the device drop the
+ * sound it passed: after a start, a resume or a seek, the picture holds its
+ * frame until the sound's clock runs, for at most SOUND_START_WAIT seconds,
+ * in case no sound comes.
+ */
+#define SOUND_START_WAIT 0.5
+
+static void wait_for_sound_start(FPPlayer *p, double now)
+{
+    if (p->audio && !p->opts.sync_video && fp_audio_out_has_device(p->audio))
+        p->sound_wait_until = now + SOUND_START_WAIT;
+}
+
+/* Whether the picture still waits for the sound; its clock stays on the frame on screen. */
+static int waiting_for_sound(FPPlayer *p, double now)
+{
+    const AVFrame *f = on_screen(p);
+    double t;
+
+    if (!p->sound_wait_until)
+        return 0;
+    if (now >= p->sound_wait_until || !f || audio_time(p, now, &t) == 0 ||
+        fp_audio_out_ended(p->audio)) {
+        p->sound_wait_until = 0;
+        return 0;
+    }
+    fp_clock_set(&p->clock, ts_seconds(p, f->best_effort_timestamp), now);
+    return 1;
+}
+
 static void set_paused(FPPlayer *p, int paused)
 {
     const AVFrame *f = on_screen(p);
@@ -302,6 +334,8 @@ static void set_paused(FPPlayer *p, int paused)
 
     if (!paused && f) /* resume from the frame on screen, wherever steps or seeks left it */
         fp_clock_set(&p->clock, ts_seconds(p, f->best_effort_timestamp), now);
+    if (!paused)
+        wait_for_sound_start(p, now);
     fp_clock_pause(&p->clock, paused, now);
     p->paused = paused;
     if (p->audio)
@@ -367,6 +401,10 @@ static int advance_play(FPPlayer *p)
         const AVFrame *cur = on_screen(p);
 
         now = fp_clock_now();
+        if (waiting_for_sound(p, now)) {
+            idle(p, 0.005);
+            return CONTINUE;
+        }
         delay = t - master_time(p, now);
         /* Time going backwards, or jumping far, is a discontinuity: follow the new timeline. */
         if (fabs(delay) > DISCONTINUITY_SECONDS ||
@@ -530,13 +568,20 @@ static int advance_seek(FPPlayer *p)
     case FP_SEEK_KEY:
         ret = append_pending(p);
         op->seeking = 0;
-        return ret < 0 ? ret : (show(p, fp_history_cursor(p->history)), FINISHED);
+        if (ret < 0)
+            return ret;
+        show(p, fp_history_cursor(p->history));
+        if (!p->paused)
+            wait_for_sound_start(p, fp_clock_now());
+        return FINISHED;
     case FP_SEEK_EXACT:
         ret = append_pending(p);
         if (ret < 0 || pts < op->target)
             return ret < 0 ? ret : CONTINUE;
         op->seeking = 0;
         show(p, fp_history_cursor(p->history));
+        if (!p->paused)
+            wait_for_sound_start(p, fp_clock_now());
         return FINISHED;
     case FP_SEEK_RESYNC: {
         /* The sound restarts at or before the picture; the picture goes on from its history. */
@@ -546,6 +591,7 @@ static int advance_seek(FPPlayer *p)
             drop_pending(p);
         p->skipping = 1;
         op->seeking = 0;
+        wait_for_sound_start(p, fp_clock_now());
         return FINISHED;
     }
     case FP_SEEK_BACK:

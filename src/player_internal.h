@@ -96,6 +96,7 @@ struct FPPlayer {
     FPCommand keys[FP_KEY_QUEUE_SIZE];
     int nb_keys;
     int64_t displayed, dropped, stale, seeks;
+    double sound_wait_until; /* clock time until which the picture waits for the sound to start */
     int64_t drift_samples;
     double drift_max, drift_sum;
 };
