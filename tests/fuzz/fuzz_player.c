@@ -17,13 +17,14 @@
  * bytes of the input are not media but commands: each byte picks a step, a
  * back-step, an exact, relative or keyframe seek, a short play, a pause or a
  * toggle, and the player runs them as a script (through a pipe) from a paused
- * start, then quits. That drives the seek, flush and step-history paths over
+ * start, then quits. FP_FUZZ_SHOW_SCRIPT=1 in the environment prints the script. That drives the seek, flush and step-history paths over
  * broken streams, which a plain run never reaches.
  */
 #include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -187,6 +188,8 @@ static int control_script(const uint8_t *bytes, size_t count)
     for (size_t i = 0; i < count; i++)
         len += (size_t)control_line(text + len, sizeof(text) - len, bytes[i]);
     len += (size_t)snprintf(text + len, sizeof(text) - len, "quit\n");
+    if (getenv("FP_FUZZ_SHOW_SCRIPT")) /* to read what an input does */
+        fprintf(stderr, "%s", text);
     if (pipe(fds))
         return -1;
     if (write(fds[1], text, len) != (ssize_t)len) {
