@@ -392,4 +392,12 @@ run pcm_smallframes_64x48_8khz_2s.mkv \
     -c:v libx264 -preset medium -pix_fmt yuv420p -g 10 \
     -c:a pcm_s16le -ac 2 -ar 8000 -f matroska
 
+# 26. Sound that starts late: 2 s of 64x48 H.264 at 25 fps, and AAC (mono, 48 kHz) that starts
+#     0.3 s after the first picture.
+run h264_lateaudio_64x48_25fps_2s.mp4 \
+    -f lavfi -i "testsrc2=size=64x48:rate=25:duration=2" \
+    -itsoffset 0.3 -f lavfi -i "$(tone 48000 1.7)" -map 0:v -map 1:a \
+    -c:v libx264 -preset medium -pix_fmt yuv420p -g 25 \
+    -c:a aac -b:a 32k -ac 1 -movflags +faststart -f mp4
+
 echo "Done."

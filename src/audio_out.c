@@ -51,6 +51,15 @@ struct FPAudioOut {
     int frame_serial, buf_serial; /* the packet queue serial of a->frame, and of buf's samples */
     int fade;       /* samples into a fade-in after a resume */
     int was_paused;
+    /*
+     * The stream time of the next byte handed to the device: buf_time() while
+     * the sound plays on, earlier while silence fills a gap before sound that
+     * starts later than it should (see fill_gap()). The picture's position
+     * when playing starts or resumes; buf_time() after a seek.
+     */
+    double cursor;
+    int cursor_serial;
+    int fade_in_pending; /* sound after filled silence starts with a fade-in */
 
     /* The null sink. */
     pthread_t thread;
@@ -258,6 +267,26 @@ static void rewind_to_position(FPAudioOut *a)
     }
 }
 
+/*
+ * Sound that starts later than where the device is (the first sound of a file
+ * whose audio starts after its picture, or a hole in the sound) waits in
+ * silence, so that each sample is heard at its own time: played at once, it
+ * would pull the audio clock, and the picture with it, ahead by the gap. Gaps
+ * of TIMELINE_JUMP_SECONDS or more are discontinuities, not silence.
+ * Returns the bytes of silence to hand over before buf, at most max.
+ */
+#define GAP_MIN_SECONDS 0.005
+
+static int fill_gap(FPAudioOut *a, int max)
+{
+    double gap = buf_time(a) - a->cursor;
+    int sample = 2 * a->spec.channels;
+
+    if (a->timeline_break || !(gap > GAP_MIN_SECONDS && gap < TIMELINE_JUMP_SECONDS))
+        return 0;
+    return FFMIN(max, (int)(gap * a->bytes_per_second) / sample * sample);
+}
+
 static void set_clock(FPAudioOut *a, double pts, double at, int valid)
 {
     pthread_mutex_lock(&a->lock);
@@ -312,7 +341,7 @@ static void SDLCALL audio_callback(void *opaque, Uint8 *stream, int len)
     double now = fp_clock_now();
     int paused = atomic_load(&a->paused);
     int volume = atomic_load(&a->muted) ? 0 : atomic_load(&a->volume) * SDL_MIX_MAXVOLUME / 100;
-    int written = 0, starved = 0, taken_from = a->buf_pos;
+    int written = 0, starved = 0, taken_from = a->buf_pos, fade_from = -1;
 
     memset(stream, a->spec.silence, len);
     if (paused && a->was_paused) {
@@ -327,9 +356,14 @@ static void SDLCALL audio_callback(void *opaque, Uint8 *stream, int len)
         set_clock(a, 0, now, 0);
         return;
     }
-    if (!paused && a->was_paused)
+    if (!paused && a->was_paused) {
         rewind_to_position(a);
+        a->cursor = atomic_load(&a->position);
+        a->cursor_serial = a->buf_serial;
+    }
     while (written < len) {
+        int n;
+
         if (!skip_to_position(a)) {
             /*
              * The frame queue may hold less sound than one callback asks for
@@ -345,11 +379,33 @@ static void SDLCALL audio_callback(void *opaque, Uint8 *stream, int len)
                 taken_from = 0;
             continue; /* a frame that cannot be converted is counted, and skipped */
         }
-        int n = FFMIN(len - written, a->buf_len - a->buf_pos);
+        /*
+         * Sound from after a seek plays as it comes: the picture may not have
+         * landed yet, and waits for this sound's clock (playback.c).
+         */
+        if (a->cursor_serial != a->buf_serial) {
+            a->cursor = buf_time(a);
+            a->cursor_serial = a->buf_serial;
+        }
+        n = fill_gap(a, len - written);
+        if (n > 0) { /* the stream is silence already */
+            written += n;
+            a->cursor += (double)n / a->bytes_per_second;
+            a->fade_in_pending = 1;
+            continue;
+        }
+        if (a->fade_in_pending) {
+            fade_from = written;
+            a->fade_in_pending = 0;
+        }
+        n = FFMIN(len - written, a->buf_len - a->buf_pos);
         SDL_MixAudioFormat(stream + written, a->buf + a->buf_pos, AUDIO_S16SYS, n, volume);
         a->buf_pos += n;
         written += n;
+        a->cursor = buf_time(a);
     }
+    if (fade_from >= 0)
+        ramp(a, stream + fade_from, len - fade_from, 1);
     /*
      * A pause fades this last buffer out, and takes its samples back (those of
      * the frame still in buf) to play them after the pause; the first buffer
@@ -365,9 +421,11 @@ static void SDLCALL audio_callback(void *opaque, Uint8 *stream, int len)
     atomic_store(&a->next_sound, buf_time(a));
     /*
      * The last byte handed over is heard once the device has played what it
-     * holds: buf_end minus what is still in buf, minus the device's buffer.
+     * holds: the cursor (buf_end minus what is still in buf, when no silence
+     * filled a gap), minus the device's buffer.
      */
-    set_clock(a, buf_time(a) - 2.0 * len / a->bytes_per_second, now, !paused && !starved);
+    set_clock(a, (starved ? buf_time(a) : a->cursor) - 2.0 * len / a->bytes_per_second, now,
+              !paused && !starved);
 }
 
 /* The null sink: consumes everything as it comes and hashes it as interleaved S16. */

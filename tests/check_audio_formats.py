@@ -12,7 +12,12 @@ Sound that is awkward to hand to the device:
    - a picture that runs on while the device starts (a 128 ms buffer at 8 kHz) makes it drop
      the first 0.12 s (1.88 s).
 
-2. Sound libswresample cannot convert (a WAV of 100 channels, over its limit of 64):
+2. Sound that starts 0.28 s after the first picture (h264_lateaudio_64x48_25fps_2s.mp4). The
+   device must wait in silence until the picture reaches it: --stats shows no frame dropped
+   and av_drift_max_ms at most 20. Played at once, the sound pulls the audio clock, and the
+   picture with it, 0.28 s ahead: frames are dropped, and drift reaches about 60 ms.
+
+3. Sound libswresample cannot convert (a WAV of 100 channels, over its limit of 64):
    - headless with --audio-md5: exit 1 and one line saying how many frames could not be
      converted, no MD5 (an MD5 of part of the sound, or of none, would pass for the sound's);
    - in a window: the sound is skipped with one warning, and the player does not wait on it:
@@ -64,7 +69,21 @@ with tempfile.TemporaryDirectory() as work:
         else:
             print(f"ok   small frames: the tone sounded for {seconds:.2f} s of 2 s")
 
-    # 2. 100 channels.
+    # 2. Sound that starts late.
+    env = dict(os.environ, SDL_VIDEODRIVER="offscreen", SDL_AUDIODRIVER="dummy")
+    media = os.path.join(assets, "h264_lateaudio_64x48_25fps_2s.mp4")
+    run = subprocess.run([player, "--stats", media], env=env, timeout=60,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    stats = dict(kv.split("=", 1) for line in run.stderr.splitlines()
+                 if line.startswith("stats:") for kv in line.split()[1:])
+    if (run.returncode != 0 or stats.get("dropped") != "0" or
+            float(stats.get("av_drift_max_ms", "inf")) > 20):
+        fail(f"late sound: exit {run.returncode}, dropped {stats.get('dropped')}, "
+             f"drift max {stats.get('av_drift_max_ms')} ms:\n{run.stderr}")
+    else:
+        print(f"ok   late sound: no frame dropped, drift max {stats['av_drift_max_ms']} ms")
+
+    # 3. 100 channels.
     wav = os.path.join(work, "ch100.wav")
     with wave.open(wav, "wb") as w:
         w.setnchannels(100)
