@@ -963,8 +963,54 @@ static void seek_sound(FPPlayer *p, const FPCommand *cmd)
     fp_demux_request_seek(p->demux, llrint(target / tb), target <= start ? FP_DEMUX_SEEK_START : 0);
 }
 
+/*
+ * One command for sound alone. Returns 1 for a quit. Steps, back-steps and
+ * whatever needs a picture are refused with a line, as on a pipe.
+ */
+static int run_sound_command(FPPlayer *p, const FPCommand *cmd)
+{
+    switch (cmd->type) {
+    case FP_CMD_QUIT:
+        return 1;
+    case FP_CMD_PAUSE:
+    case FP_CMD_PLAY:
+    case FP_CMD_TOGGLE:
+        p->paused = cmd->type == FP_CMD_TOGGLE ? !p->paused : cmd->type == FP_CMD_PAUSE;
+        fp_audio_out_set_paused(p->audio, p->paused);
+        break;
+    case FP_CMD_SEEK:
+        seek_sound(p, cmd);
+        break;
+    case FP_CMD_VOLUME:
+    case FP_CMD_MUTE:
+    case FP_CMD_FULLSCREEN:
+        start_command(p, cmd); /* these mean the same without a picture */
+        memset(&p->op, 0, sizeof(p->op));
+        break;
+    case FP_CMD_STEP:
+    case FP_CMD_BACK:
+    case FP_CMD_MD5:
+    case FP_CMD_SCREENSHOT:
+        av_log(NULL, AV_LOG_ERROR, "cannot %s: there is no picture\n",
+               cmd->type == FP_CMD_STEP ? "step" : cmd->type == FP_CMD_BACK ? "step back"
+               : cmd->type == FP_CMD_MD5 ? "hash the picture" : "take a screenshot");
+        break;
+    default:
+        break;
+    }
+    return 0;
+}
+
+/*
+ * Sound alone, in a plain window (or none, headless): keys and a script drive
+ * it as they drive a picture, with seeks by time; a script's wait lets the
+ * sound play. The end of the sound ends playback, unless a script still runs.
+ * Headless, the null sink consumes the sound as fast as it comes, with no
+ * pause and no clock: player.c runs no script there.
+ */
 int fp_playback_run_sound(FPPlayer *p)
 {
+    double wait_until = 0; /* a script's wait under way, until this clock time */
     FPCommand cmd;
 
     fp_trace_set_thread("render");
@@ -972,34 +1018,44 @@ int fp_playback_run_sound(FPPlayer *p)
     fp_audio_out_set_paused(p->audio, p->paused);
     if (p->render)
         fp_render_redraw(p->render);
-    while (!atomic_load(&p->quit) && !fp_audio_out_ended(p->audio)) {
-        if (p->render && fp_render_poll(p->render, (int)(SLICE_SECONDS * 1000), &cmd)) {
-            switch (cmd.type) {
-            case FP_CMD_QUIT:
-                return 0;
-            case FP_CMD_PAUSE:
-            case FP_CMD_PLAY:
-            case FP_CMD_TOGGLE:
-                p->paused = cmd.type == FP_CMD_TOGGLE ? !p->paused : cmd.type == FP_CMD_PAUSE;
-                fp_audio_out_set_paused(p->audio, p->paused);
-                break;
-            case FP_CMD_SEEK:
-                seek_sound(p, &cmd);
-                break;
-            case FP_CMD_VOLUME:
-            case FP_CMD_MUTE:
-            case FP_CMD_FULLSCREEN:
-                start_command(p, &cmd); /* these mean the same without a picture */
-                memset(&p->op, 0, sizeof(p->op));
-                break;
-            default:
-                break; /* steps need a picture */
+    for (;;) {
+        double now = fp_clock_now();
+        int script_runs = p->script && !p->script_ended;
+
+        if (atomic_load(&p->quit))
+            return 0;
+        if (wait_until && now >= wait_until) {
+            wait_until = 0;
+            fp_script_done(p->script);
+        }
+        if (script_runs && !wait_until) {
+            int ret = fp_script_take(p->script, &cmd);
+
+            if (ret == AVERROR_EOF) {
+                p->script_ended = 1;
+            } else if (ret > 0 && cmd.type == FP_CMD_WAIT) {
+                wait_until = now + cmd.seconds;
+            } else if (ret > 0) {
+                int quit = run_sound_command(p, &cmd);
+                fp_script_done(p->script);
+                if (quit)
+                    return 0;
             }
+            if (ret != 0)
+                continue;
+        }
+        if (fp_audio_out_ended(p->audio) && !wait_until && (!p->script || p->script_ended))
+            return 0;
+        if (p->render && fp_render_poll(p->render, (int)(SLICE_SECONDS * 1000), &cmd)) {
+            if (run_sound_command(p, &cmd))
+                return 0;
         } else if (!p->render) {
-            if (p->paused)
+            if (p->paused && !script_runs)
                 return 0; /* headless and paused: nothing can resume it */
-            av_usleep((unsigned)(SLICE_SECONDS * 1e6));
+            if (script_runs && !wait_until)
+                fp_script_wait(p->script, (int64_t)(SLICE_SECONDS * 1e6));
+            else
+                av_usleep((unsigned)(SLICE_SECONDS * 1e6));
         }
     }
-    return 0;
 }

@@ -338,9 +338,12 @@ int fp_player_run(FPPlayer *p)
     int read_error, ret = start_threads(p);
 
     set_error(&p->opts, "%s", "");
-    if (ret >= 0 && !p->video_st && p->script)
-        fprintf(stderr, "framepipe: %s: warning: the script is not run: there is no picture\n",
-                p->path);
+    /* Headless, sound alone goes to the null sink as fast as it comes: nothing to script. */
+    if (ret >= 0 && !p->video_st && p->script && !p->render) {
+        fprintf(stderr, "framepipe: %s: warning: the script is not run: there is no picture, "
+                "and headless nothing paces the sound\n", p->path);
+        fp_script_free(&p->script);
+    }
     if (ret >= 0)
         ret = p->video_st ? fp_playback_run(p) : fp_playback_run_sound(p);
     /* Only when the picture ran to its end: a pause leaves the reader held up on a full queue. */
