@@ -136,14 +136,19 @@ static int ensure_resampler(FPAudioOut *a, const AVFrame *f)
     return ret;
 }
 
-/* Notes a jump of the sound's timestamps within one serial (see TIMELINE_JUMP_SECONDS). */
+/*
+ * Notes a jump of the sound's timestamps within one serial (see
+ * TIMELINE_JUMP_SECONDS), in containers whose timestamps may jump; elsewhere
+ * a gap in the sound is silence (fill_gap()).
+ */
 static void note_timeline(FPAudioOut *a, int serial, double start, double end)
 {
     if (isnan(start))
         return;
     if (serial != a->last_serial)
         a->timeline_break = 0; /* a seek: the picture and the sound start again together */
-    else if (!isnan(a->last_end) && fabs(start - a->last_end) > TIMELINE_JUMP_SECONDS)
+    else if (a->opts.ts_discont && !isnan(a->last_end) &&
+             fabs(start - a->last_end) > TIMELINE_JUMP_SECONDS)
         a->timeline_break = 1;
     a->last_serial = serial;
     a->last_end = end;
@@ -271,18 +276,22 @@ static void rewind_to_position(FPAudioOut *a)
  * Sound that starts later than where the device is (the first sound of a file
  * whose audio starts after its picture, or a hole in the sound) waits in
  * silence, so that each sample is heard at its own time: played at once, it
- * would pull the audio clock, and the picture with it, ahead by the gap. Gaps
- * of TIMELINE_JUMP_SECONDS or more are discontinuities, not silence.
+ * would pull the audio clock, and the picture with it, ahead by the gap. In
+ * MPEG-TS and PS a gap of TIMELINE_JUMP_SECONDS or more is a discontinuity,
+ * not silence; elsewhere a gap of up to MAX_GAP_SECONDS is filled, and a
+ * longer one taken for a broken timestamp.
  * Returns the bytes of silence to hand over before buf, at most max.
  */
 #define GAP_MIN_SECONDS 0.005
+#define MAX_GAP_SECONDS 30.0
 
 static int fill_gap(FPAudioOut *a, int max)
 {
     double gap = buf_time(a) - a->cursor;
+    double most = a->opts.ts_discont ? TIMELINE_JUMP_SECONDS : MAX_GAP_SECONDS;
     int sample = 2 * a->spec.channels;
 
-    if (a->timeline_break || !(gap > GAP_MIN_SECONDS && gap < TIMELINE_JUMP_SECONDS))
+    if (a->timeline_break || !(gap > GAP_MIN_SECONDS && gap < most))
         return 0;
     return FFMIN(max, (int)(gap * a->bytes_per_second) / sample * sample);
 }
@@ -372,6 +381,8 @@ static void SDLCALL audio_callback(void *opaque, Uint8 *stream, int len)
              */
             int64_t wait_us = llrint((now + 0.5 * len / a->bytes_per_second - fp_clock_now()) * 1e6);
             if (next_frame(a, FFMAX(wait_us, 0)) < 0) {
+                /* No sound yet: the device goes on with the picture, for fill_gap(). */
+                a->cursor = FFMAX(a->cursor, atomic_load(&a->position));
                 starved = 1;
                 break;
             }

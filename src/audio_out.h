@@ -28,6 +28,7 @@ typedef struct FPAudioOut FPAudioOut;
 typedef struct FPAudioOutOptions {
     int headless; /* no device: a null sink that hashes what it consumes */
     int volume;   /* 0 to 100 */
+    int ts_discont; /* the container's timestamps may jump (MPEG-TS, PS): AVFMT_TS_DISCONT */
     FPTrace *trace;
 } FPAudioOutOptions;
 

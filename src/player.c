@@ -115,8 +115,12 @@ static void close_audio(FPPlayer *p)
 static void open_audio(FPPlayer *p, const char *path)
 {
     AVStream *st = fp_demux_audio_stream(p->demux);
-    FPAudioOutOptions ao = {.headless = p->opts.headless, .volume = p->opts.volume,
-                            .trace = p->trace};
+    FPAudioOutOptions ao = {
+        .headless = p->opts.headless,
+        .volume = p->opts.volume,
+        .ts_discont = !!(fp_demux_format(p->demux)->iformat->flags & AVFMT_TS_DISCONT),
+        .trace = p->trace,
+    };
     const char *what = "decoder";
     int ret;
 
