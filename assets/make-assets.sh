@@ -400,4 +400,12 @@ run h264_lateaudio_64x48_25fps_2s.mp4 \
     -c:v libx264 -preset medium -pix_fmt yuv420p -g 25 \
     -c:a aac -b:a 32k -ac 1 -movflags +faststart -f mp4
 
+# 27. Sound that starts 1.5 s after the first picture, over 3 s of H.264: a gap longer than
+#     any splice would be in MPEG-TS, which outside TS is silence.
+run h264_lateaudio15_64x48_25fps_3s.mp4 \
+    -f lavfi -i "testsrc2=size=64x48:rate=25:duration=3" \
+    -itsoffset 1.5 -f lavfi -i "$(tone 48000 1.5)" -map 0:v -map 1:a \
+    -c:v libx264 -preset medium -pix_fmt yuv420p -g 25 \
+    -c:a aac -b:a 32k -ac 1 -movflags +faststart -f mp4
+
 echo "Done."

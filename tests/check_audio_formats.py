@@ -12,10 +12,11 @@ Sound that is awkward to hand to the device:
    - a picture that runs on while the device starts (a 128 ms buffer at 8 kHz) makes it drop
      the first 0.12 s (1.88 s).
 
-2. Sound that starts 0.28 s after the first picture (h264_lateaudio_64x48_25fps_2s.mp4). The
-   device must wait in silence until the picture reaches it: --stats shows no frame dropped
-   and av_drift_max_ms at most 20. Played at once, the sound pulls the audio clock, and the
-   picture with it, 0.28 s ahead: frames are dropped, and drift reaches about 60 ms.
+2. Sound that starts 0.28 s after the first picture (h264_lateaudio_64x48_25fps_2s.mp4), and
+   1.5 s after it (h264_lateaudio15_64x48_25fps_3s.mp4). The device must wait in silence
+   until the picture reaches it: --stats shows no frame dropped and av_drift_max_ms at most
+   20. Played at once, the sound pulls the audio clock, and the picture with it, ahead by the
+   gap: frames are dropped, and drift reaches about 60 ms (1.2 s for the second).
 
 3. Sound libswresample cannot convert (a WAV of 100 channels, over its limit of 64):
    - headless with --audio-md5: exit 1 and one line saying how many frames could not be
@@ -71,17 +72,18 @@ with tempfile.TemporaryDirectory() as work:
 
     # 2. Sound that starts late.
     env = dict(os.environ, SDL_VIDEODRIVER="offscreen", SDL_AUDIODRIVER="dummy")
-    media = os.path.join(assets, "h264_lateaudio_64x48_25fps_2s.mp4")
-    run = subprocess.run([player, "--stats", media], env=env, timeout=60,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    stats = dict(kv.split("=", 1) for line in run.stderr.splitlines()
-                 if line.startswith("stats:") for kv in line.split()[1:])
-    if (run.returncode != 0 or stats.get("dropped") != "0" or
-            float(stats.get("av_drift_max_ms", "inf")) > 20):
-        fail(f"late sound: exit {run.returncode}, dropped {stats.get('dropped')}, "
-             f"drift max {stats.get('av_drift_max_ms')} ms:\n{run.stderr}")
-    else:
-        print(f"ok   late sound: no frame dropped, drift max {stats['av_drift_max_ms']} ms")
+    for name in ("h264_lateaudio_64x48_25fps_2s.mp4", "h264_lateaudio15_64x48_25fps_3s.mp4"):
+        run = subprocess.run([player, "--stats", os.path.join(assets, name)], env=env,
+                             timeout=60, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                             text=True)
+        stats = dict(kv.split("=", 1) for line in run.stderr.splitlines()
+                     if line.startswith("stats:") for kv in line.split()[1:])
+        if (run.returncode != 0 or stats.get("dropped") != "0" or
+                float(stats.get("av_drift_max_ms", "inf")) > 20):
+            fail(f"{name}: exit {run.returncode}, dropped {stats.get('dropped')}, "
+                 f"drift max {stats.get('av_drift_max_ms')} ms:\n{run.stderr}")
+        else:
+            print(f"ok   {name}: no frame dropped, drift max {stats['av_drift_max_ms']} ms")
 
     # 3. 100 channels.
     wav = os.path.join(work, "ch100.wav")
