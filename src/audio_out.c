@@ -55,7 +55,7 @@ struct FPAudioOut {
      * The stream time of the next byte handed to the device: buf_time() while
      * the sound plays on, earlier while silence fills a gap before sound that
      * starts later than it should (see fill_gap()). The picture's position
-     * when playing starts or resumes; buf_time() after a seek.
+     * when playing starts or resumes, the seek's target after a seek.
      */
     double cursor;
     int cursor_serial;
@@ -391,11 +391,12 @@ static void SDLCALL audio_callback(void *opaque, Uint8 *stream, int len)
             continue; /* a frame that cannot be converted is counted, and skipped */
         }
         /*
-         * Sound from after a seek plays as it comes: the picture may not have
-         * landed yet, and waits for this sound's clock (playback.c).
+         * Sound from after a seek starts at the seek's target (the position),
+         * or where it comes when the target is not known (a keyframe seek).
+         * The picture may not have landed yet: it waits for this clock.
          */
         if (a->cursor_serial != a->buf_serial) {
-            a->cursor = buf_time(a);
+            a->cursor = FFMIN(atomic_load(&a->position), buf_time(a));
             a->cursor_serial = a->buf_serial;
         }
         n = fill_gap(a, len - written);

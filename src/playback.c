@@ -481,6 +481,15 @@ static void start_seek(FPPlayer *p, FPSeekMode mode, int64_t target)
     op->mode = mode;
     op->target = FFMAX(target, p->first_pts);
     op->attempts = 0;
+    /*
+     * The sound to play next starts where the exact seek lands; a keyframe
+     * seek lands at a keyframe not known yet, so until it shows, no sound is
+     * behind the picture. A refill for back-steps keeps the picture where it is.
+     */
+    if (p->audio && mode != FP_SEEK_BACK)
+        fp_audio_out_set_position(p->audio, mode == FP_SEEK_EXACT
+                                                ? op->target * av_q2d(p->video_st->time_base)
+                                                : -INFINITY);
     /* A refill must land strictly before the history's first frame, even on a keyframe. */
     request_seek(p, mode == FP_SEEK_BACK ? op->target - 1 : op->target);
 }
