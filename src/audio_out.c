@@ -38,6 +38,7 @@ struct FPAudioOut {
     int out_rate; /* 0: each frame's own */
     AVChannelLayout in_layout; /* what swr was made for, or failed for */
     int in_format, in_rate;
+    int out_channels; /* what swr makes: the device's, or (null sink) the frame's own */
     int swr_error; /* why swr could not be made for in_*: the next such frame fails at once */
 
     /* The device (SDL's audio thread runs the callback). */
@@ -91,9 +92,10 @@ static double frame_start(const FPAudioOut *a, const AVFrame *f)
 }
 
 /*
- * A resampler from f's format to interleaved S16 in the output layout and rate.
- * Made from the frames themselves, not the stream parameters: a decoder may
- * output another sample format than probing reported, and may change it.
+ * A resampler from f's format to interleaved S16: in the device's layout and
+ * rate, or for the null sink in f's own. Made from the frames themselves, not
+ * the stream parameters: a decoder may output another sample format, or
+ * another channel count, than probing reported, and may change it.
  */
 static int ensure_resampler(FPAudioOut *a, const AVFrame *f)
 {
@@ -109,7 +111,8 @@ static int ensure_resampler(FPAudioOut *a, const AVFrame *f)
     /* Copies: FFmpeg 5.1's swr_alloc_set_opts2() takes the layouts without const. */
     ret = av_channel_layout_copy(&in, &f->ch_layout);
     if (ret >= 0)
-        ret = av_channel_layout_copy(&out, &a->out_layout);
+        ret = av_channel_layout_copy(&out, a->dev ? &a->out_layout : &f->ch_layout);
+    a->out_channels = out.nb_channels;
     if (ret >= 0)
         ret = swr_alloc_set_opts2(&a->swr, &out, AV_SAMPLE_FMT_S16,
                                   a->out_rate ? a->out_rate : f->sample_rate, &in, f->format,
@@ -195,16 +198,18 @@ static int next_frame(FPAudioOut *a, int64_t timeout_us)
 
 /*
  * Converts a->frame into a->buf, from byte offset on (what is before it is
- * kept), as interleaved S16 with the given channel count, and releases the
- * frame whatever happens, so that a->frame is blank for the next get.
- * Returns the bytes converted, or a negative error.
+ * kept), as interleaved S16 in a->out_channels, and releases the frame
+ * whatever happens, so that a->frame is blank for the next get. The buffer
+ * is sized for what the resampler writes, which may be more channels than
+ * the frame has. Returns the bytes converted, or a negative error.
  */
-static int resample(FPAudioOut *a, int channels, int offset)
+static int resample(FPAudioOut *a, int offset)
 {
     AVFrame *f = a->frame;
-    int out_samples = 0, ret = ensure_resampler(a, f);
+    int out_samples = 0, channels = 0, ret = ensure_resampler(a, f);
 
     if (ret >= 0) {
+        channels = a->out_channels;
         out_samples = swr_get_out_samples(a->swr, f->nb_samples);
         ret = av_samples_get_buffer_size(NULL, channels, out_samples, AV_SAMPLE_FMT_S16, 1);
     }
@@ -250,7 +255,7 @@ static int convert_for_device(FPAudioOut *a)
         keep = FFMIN(a->buf_pos, (int)(KEEP_SECONDS * a->bytes_per_second) / sample * sample);
     if (keep)
         memmove(a->buf, a->buf + a->buf_pos - keep, keep);
-    bytes = resample(a, a->spec.channels, keep);
+    bytes = resample(a, keep);
     a->buf_end = isnan(start) ? a->buf_end + length : start + length;
     a->buf_serial = a->frame_serial;
     if (bytes < 0)
@@ -448,16 +453,15 @@ static void *sink_thread(void *opaque)
     fp_trace_set_thread("audio-out");
     for (;;) {
         AVFrame *f = a->frame;
-        int channels, bytes, ret = next_frame(a, -1);
+        int bytes, ret = next_frame(a, -1);
         double end;
 
         if (ret == AVERROR_EOF)
             continue; /* a seek may bring more */
         if (ret < 0)
             break; /* aborted */
-        channels = f->ch_layout.nb_channels;
         end = frame_start(a, f) + (double)f->nb_samples / f->sample_rate;
-        bytes = resample(a, channels, 0); /* f is blank after this */
+        bytes = resample(a, 0); /* f is blank after this */
         if (bytes > 0)
             av_md5_update(a->md5, a->buf, bytes);
         set_clock(a, end, fp_clock_now(), 0);
@@ -492,15 +496,19 @@ static int open_device(FPAudioOut *a, const AVCodecParameters *par)
     return 0;
 }
 
-static int open_sink(FPAudioOut *a, const AVCodecParameters *par)
+/*
+ * The null sink hashes the sound at its own rate and channels, as
+ * 'ffmpeg -i F -map 0:a:0 -f s16le -' writes it: each frame's own
+ * (ensure_resampler()), not the stream's, which a frame may contradict.
+ */
+static int open_sink(FPAudioOut *a)
 {
     a->md5 = av_md5_alloc();
     if (!a->md5)
         return AVERROR(ENOMEM);
     av_md5_init(a->md5);
-    /* Its own rate and channels, as 'ffmpeg -i F -map 0:a:0 -f s16le -' writes them. */
     a->out_rate = 0; /* each frame's own */
-    return av_channel_layout_copy(&a->out_layout, &par->ch_layout);
+    return 0;
 }
 
 int fp_audio_out_open(FPAudioOut **out, const AVStream *st, FPFrameQueue *frames,
@@ -527,7 +535,7 @@ int fp_audio_out_open(FPAudioOut **out, const AVStream *st, FPFrameQueue *frames
     pthread_mutex_init(&a->lock, NULL);
     ret = a->frame ? 0 : AVERROR(ENOMEM);
     if (ret >= 0)
-        ret = o->headless ? open_sink(a, st->codecpar) : open_device(a, st->codecpar);
+        ret = o->headless ? open_sink(a) : open_device(a, st->codecpar);
     if (ret < 0) {
         fp_audio_out_close(&a);
         return ret;
