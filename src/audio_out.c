@@ -34,7 +34,7 @@ struct FPAudioOut {
     FPPacketQueue *packets; /* borrowed */
     AVFrame *frame;         /* the consumer's: a frame lives here only while it is converted */
     SwrContext *swr;
-    AVChannelLayout out_layout;
+    AVChannelLayout out_layout; /* the device's; the null sink keeps each frame's own */
     int out_rate; /* 0: each frame's own */
     AVChannelLayout in_layout; /* what swr was made for, or failed for */
     int in_format, in_rate;

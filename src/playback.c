@@ -304,7 +304,8 @@ static int64_t fetch_timeout(const FPPlayer *p)
  */
 #define SOUND_START_WAIT 0.5
 
-static void wait_for_sound_start(FPPlayer *p, double now)
+/* Sound is about to start: the picture holds until it does (waiting_for_sound()). */
+static void expect_sound(FPPlayer *p, double now)
 {
     if (p->audio && !p->opts.sync_video && fp_audio_out_has_device(p->audio))
         p->sound_wait_until = now + SOUND_START_WAIT;
@@ -335,7 +336,7 @@ static void set_paused(FPPlayer *p, int paused)
     if (!paused && f) /* resume from the frame on screen, wherever steps or seeks left it */
         fp_clock_set(&p->clock, ts_seconds(p, f->best_effort_timestamp), now);
     if (!paused)
-        wait_for_sound_start(p, now);
+        expect_sound(p, now);
     fp_clock_pause(&p->clock, paused, now);
     p->paused = paused;
     if (p->audio)
@@ -581,7 +582,7 @@ static int advance_seek(FPPlayer *p)
             return ret;
         show(p, fp_history_cursor(p->history));
         if (!p->paused)
-            wait_for_sound_start(p, fp_clock_now());
+            expect_sound(p, fp_clock_now());
         return FINISHED;
     case FP_SEEK_EXACT:
         ret = append_pending(p);
@@ -590,7 +591,7 @@ static int advance_seek(FPPlayer *p)
         op->seeking = 0;
         show(p, fp_history_cursor(p->history));
         if (!p->paused)
-            wait_for_sound_start(p, fp_clock_now());
+            expect_sound(p, fp_clock_now());
         return FINISHED;
     case FP_SEEK_RESYNC: {
         /* The sound restarts at or before the picture; the picture goes on from its history. */
@@ -600,7 +601,7 @@ static int advance_seek(FPPlayer *p)
             drop_pending(p);
         p->skipping = 1;
         op->seeking = 0;
-        wait_for_sound_start(p, fp_clock_now());
+        expect_sound(p, fp_clock_now());
         return FINISHED;
     }
     case FP_SEEK_BACK:
