@@ -37,38 +37,43 @@ static mode_t mode_arg(int flags, va_list args)
     return (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE ? (mode_t)va_arg(args, int) : 0;
 }
 
-int open(const char *path, int flags, ...)
+typedef int (*OpenFn)(const char *, int, ...);
+
+/* Opens through the next definition of symbol (looked up once into *real), and watches the fd. */
+static int open_next(const char *symbol, OpenFn *real, const char *path, int flags, mode_t mode)
 {
-    static int (*real_open)(const char *, int, ...);
-    va_list args;
-    mode_t mode;
     int fd;
 
-    va_start(args, flags);
-    mode = mode_arg(flags, args);
-    va_end(args);
-    if (!real_open)
-        real_open = (int (*)(const char *, int, ...))next_symbol("open");
-    fd = real_open(path, flags, mode);
+    if (!*real)
+        *real = (OpenFn)next_symbol(symbol);
+    fd = (*real)(path, flags, mode);
     watch(fd, path);
     return fd;
 }
 
-int open64(const char *path, int flags, ...)
+/* open and open64: each takes its own variadic mode, then both go the same way. */
+int open(const char *path, int flags, ...)
 {
-    static int (*real_open64)(const char *, int, ...);
+    static OpenFn real_open;
     va_list args;
     mode_t mode;
-    int fd;
 
     va_start(args, flags);
     mode = mode_arg(flags, args);
     va_end(args);
-    if (!real_open64)
-        real_open64 = (int (*)(const char *, int, ...))next_symbol("open64");
-    fd = real_open64(path, flags, mode);
-    watch(fd, path);
-    return fd;
+    return open_next("open", &real_open, path, flags, mode);
+}
+
+int open64(const char *path, int flags, ...)
+{
+    static OpenFn real_open64;
+    va_list args;
+    mode_t mode;
+
+    va_start(args, flags);
+    mode = mode_arg(flags, args);
+    va_end(args);
+    return open_next("open64", &real_open64, path, flags, mode);
 }
 
 int close(int fd)
