@@ -85,6 +85,37 @@ for mode in --headless ""; do
     fi
 done
 
+# Output that cannot be written: --framemd5 into a full disk or a closed pipe ends the run at
+# once, exit 1, with one line naming the sink and the frame, never a silent loss of lines.
+if [ -c /dev/full ]; then
+    timeout 30 "$player" --headless --framemd5 "$ts" >/dev/full 2>"$dir/err"
+    got=$?
+    if [ "$got" -ne 1 ] || [ "$(wc -l <"$dir/err")" -ne 1 ] ||
+        ! grep -q "^framepipe: $ts: framemd5: cannot show the frame at 0.000 s: " "$dir/err"; then
+        fail "framemd5 into /dev/full: exit $got"; sed 's/^/    /' "$dir/err"
+    else
+        echo "ok   framemd5 into /dev/full: $(cat "$dir/err")"
+    fi
+else
+    echo "skip framemd5 into /dev/full: no /dev/full here (the closed pipe below fails the write too)"
+fi
+# A reader that goes away after ten lines: the player ends at once, by SIGPIPE as 'yes | head'
+# does (141), or with the write error when the signal is ignored (1); it does not play on unheard.
+for sigpipe in default ignored; do
+    if [ $sigpipe = ignored ]; then trap '' PIPE; fi
+    timeout 30 "$player" --headless --framemd5 "$ts" 2>"$dir/err" | head -n 10 >/dev/null
+    status=("${PIPESTATUS[@]}")
+    trap - PIPE
+    want=141 && [ $sigpipe = ignored ] && want=1
+    if [ "${status[0]}" -ne $want ] ||
+        { [ $want = 1 ] && ! grep -q "framemd5: cannot show the frame" "$dir/err"; }; then
+        fail "framemd5 into a closed pipe, SIGPIPE $sigpipe: exit ${status[0]}, expected $want"
+        sed 's/^/    /' "$dir/err"
+    else
+        echo "ok   framemd5 into a closed pipe, SIGPIPE $sigpipe: exit ${status[0]} $(tail -1 "$dir/err")"
+    fi
+done
+
 # Bad usage: exit 2, no file is opened.
 for args in "" "--bogus $ts" "--loglevel nonsense $ts" "$ts $ts"; do
     # shellcheck disable=SC2086

@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "command.h"
+#include "framepipe/command.h"
 
 static FPCommand parse_ok(const char *line)
 {

@@ -21,6 +21,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,8 @@
 
 #include "framepipe/player.h"
 #include "check.h"
+#include "framemd5.h"
+#include "keys.h"
 
 #define CLIP "h264_long_160x120_2fps_90s.mp4" /* 2 fps, 90 s: frame n is at n / 2 s */
 #define LAST_FRAME 179
@@ -94,6 +97,18 @@ static void *press_keys(void *arg)
     return NULL;
 }
 
+/* Keys mean what the program's key table says. */
+static void on_event(void *opaque, const FPEvent *ev)
+{
+    FPPlayer *_Atomic *player = opaque;
+    FPCommand cmd;
+
+    if (ev->type == FP_EVENT_INPUT && atomic_load(player) && fp_keys_command(&ev->input, &cmd))
+        fp_player_post(atomic_load(player), &cmd, NULL);
+}
+
+static FPPlayer *_Atomic keyed_player;
+
 /* Line n of a framemd5 file (0-based, comments skipped), its MD5 column, or "". */
 static void framemd5_md5(const char *path, int n, char md5[33])
 {
@@ -130,15 +145,21 @@ static void run_keys_on(const char *input, const char *input_ref, double fps,
     char shown[33], want[33], name[64];
     pthread_t thread;
     FILE *md5 = fopen("shown.framemd5", "w");
+    FPVideoSink *sink = NULL;
 
     fp_player_options_default(&o);
     o.start_paused = 1;
-    o.framemd5 = md5;
+    CHECK_EQ_INT(fp_framemd5_sink_alloc(&sink, md5), 0);
+    o.sink = sink;
+    o.on_event = on_event;
+    o.event_opaque = &keyed_player;
     CHECK_EQ_INT(fp_player_open(&p, input, &o), 0);
     if (!p) {
+        fp_framemd5_sink_free(&sink);
         fclose(md5);
         return;
     }
+    atomic_store(&keyed_player, p);
     SDL_FlushEvents(SDL_FIRSTEVENT, SDL_LASTEVENT); /* the window's own events, if any */
     if (!interval_us) {
         for (int i = 0; i < nb_keys; i++)
@@ -150,7 +171,9 @@ static void run_keys_on(const char *input, const char *input_ref, double fps,
     CHECK_EQ_INT(fp_player_run(p), 0);
     pthread_join(thread, NULL);
     fp_player_stats(p, &s);
+    atomic_store(&keyed_player, NULL);
     fp_player_close(&p);
+    fp_framemd5_sink_free(&sink);
     fclose(md5);
 
     framemd5_md5("shown.framemd5", -1, shown);
@@ -263,12 +286,16 @@ static double play_sound_with_key(SDL_Keycode key)
     setenv("SDL_AUDIODRIVER", "disk", 1);
     setenv("SDL_DISKAUDIOFILE", "sound.raw", 1);
     fp_player_options_default(&o);
+    o.on_event = on_event;
+    o.event_opaque = &keyed_player;
     CHECK_EQ_INT(fp_player_open(&p, sound_clip, &o), 0);
     if (p) {
+        atomic_store(&keyed_player, p);
         push_key(key, 0);
         CHECK_EQ_INT(fp_player_run(p), 0);
         fp_player_stats(p, &s);
         CHECK_EQ_INT(s.seeks, 1);
+        atomic_store(&keyed_player, NULL);
         fp_player_close(&p);
     }
     if ((f = fopen("sound.raw", "rb"))) {

@@ -3,7 +3,13 @@
  *
  *   reader thread     av_read_frame() -> FPPacketQueue
  *   decoder thread    FPPacketQueue -> avcodec_send_packet() / avcodec_receive_frame() -> FPFrameQueue
- *   render thread     FPFrameQueue -> SDL window, or a null sink when headless
+ *   render thread     FPFrameQueue -> the video sinks (the SDL window, FPPlayerOptions.sink)
+ *
+ * The player is driven only by commands (command.h) posted with
+ * fp_player_post() from any thread, and reports only through events
+ * (FPEvent) delivered to FPPlayerOptions.on_event. It prints nothing: what a
+ * person should read arrives as FP_EVENT_MESSAGE. Keys pressed in its window
+ * arrive as FP_EVENT_INPUT, for the program to turn into commands.
  *
  * The render thread is the thread that calls fp_player_run(); in the
  * framepipe program that is the process's main thread, as SDL2 requires.
@@ -16,10 +22,13 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 
 #include <libavformat/avio.h>
 #include <libavutil/error.h>
+#include <libavutil/frame.h>
+
+#include "framepipe/command.h"
+#include "framepipe/video_sink.h"
 
 /** fp_player_run(): the input ended without a single decodable video frame. */
 #define FP_ERROR_NO_FRAMES FFERRTAG('F', 'P', 'N', 'F')
@@ -37,17 +46,65 @@
 
 typedef struct FPPlayer FPPlayer;
 
+typedef enum FPEventType {
+    /** Text for a person: .level (an AV_LOG_* level) and .text, one line without '\n'. */
+    FP_EVENT_MESSAGE,
+    /** A key or click in the player's window (.input); the program decides what it means. */
+    FP_EVENT_INPUT,
+    /** A frame reached the sinks: .frame (read only, for the call), .time, .pts. */
+    FP_EVENT_FRAME_SHOWN,
+    /** The answer to FP_CMD_MD5 (.id): .time, .pts and .md5 of the frame on screen. */
+    FP_EVENT_FRAME_MD5,
+    /** The command posted as .id is complete: its frame is on screen, or it was refused. */
+    FP_EVENT_COMMAND_DONE,
+    /** The last frame of the input is on screen (playback may stay open on it). */
+    FP_EVENT_END,
+} FPEventType;
+
+typedef struct FPEvent {
+    FPEventType type;
+    uint64_t id;          /**< the command it answers; 0 for none */
+    int level;            /**< FP_EVENT_MESSAGE */
+    const char *text;     /**< FP_EVENT_MESSAGE; for the call */
+    FPInput input;        /**< FP_EVENT_INPUT */
+    const AVFrame *frame; /**< FP_EVENT_FRAME_SHOWN; read only, for the call */
+    double time;          /**< seconds from the first frame */
+    int64_t pts;          /**< in the video stream's time base */
+    char md5[33];         /**< FP_EVENT_FRAME_MD5 */
+} FPEvent;
+
+/**
+ * Receives every event, on the thread that runs fp_player_run(), or for
+ * messages while opening, on the thread in fp_player_open(). It may call
+ * fp_player_post(), fp_player_request_quit() and fp_player_stats(); it must
+ * not block for long, since the picture waits for it.
+ */
+typedef void (*FPEventCallback)(void *opaque, const FPEvent *event);
+
 typedef struct FPPlayerOptions {
     int headless;                  /**< no window and no audio device: frames go to a null sink */
     int realtime;                  /**< pace the headless sink at the frames' timestamps */
-    FILE *framemd5;                /**< if set (borrowed), a framemd5 line per frame shown */
+    /**
+     * A sink shown every frame besides the window (headless: instead of it),
+     * or NULL. Borrowed: the caller keeps it and frees it after
+     * fp_player_close(). The player calls its open() in fp_player_open().
+     */
+    FPVideoSink *sink;
+    FPEventCallback on_event;      /**< NULL: events are dropped */
+    void *event_opaque;            /**< passed to on_event */
+    /**
+     * A client will post commands (a script, a socket) until it calls
+     * fp_player_end_commands(). Until then the player paces playback in real
+     * time even headless, keeps a step history, waits for commands while
+     * paused, and at the end stays on the last frame.
+     */
+    int commands;
     int packet_queue_max_count;    /**< packets the video queue holds at most */
     size_t packet_queue_max_bytes; /**< payload bytes the video queue holds at most */
     int frame_queue_size;          /**< decoded frames queued at most */
     int start_paused;              /**< show the first frame, paused */
     int keep_open;                 /**< at the end, stay on the last frame, paused */
     size_t step_history_bytes;     /**< picture bytes the step history may reference */
-    const char *script;            /**< a command file, "-" for stdin; NULL for none */
     int no_autorotate;             /**< ignore the display matrix (rotation, flip) */
     const char *trace_ownership;   /**< write a JSON Lines trace of every hand-off here */
     int no_audio;                  /**< play no sound */
@@ -82,7 +139,7 @@ typedef struct FPPlayerStats {
     size_t pkt_queue_max_bytes;  /**< the packet queue's high-water mark, in bytes */
     int pkt_queue_max_count;     /**< the packet queue's high-water mark, in packets */
     int frame_queue_max;         /**< the frame queue's high-water mark */
-    char render_driver[32];      /**< "null" when headless, else the SDL renderer's name */
+    char render_driver[32];      /**< what draws the window ("software", "opengl"), else "null" */
     int has_audio;               /**< a sound stream is decoded */
     int64_t drift_samples;       /**< frames shown while the audio clock led */
     double drift_max_ms;         /**< largest |audio clock - frame time| when a frame was shown */
@@ -102,9 +159,12 @@ void fp_player_options_default(FPPlayerOptions *o);
  * a size only its log knows. A program with a log callback of its own sets it
  * after the first open.
  *
+ * Warnings (sound that cannot be played) arrive as FP_EVENT_MESSAGE, on this thread.
+ *
  * @param p  Set to the new player on success, to NULL on failure.
- * @param o  Copied; o->framemd5 stays the caller's.
- * @return 0; AVERROR_STREAM_NOT_FOUND when there is no video stream;
+ * @param o  Copied; o->sink stays the caller's.
+ * @return 0; AVERROR_STREAM_NOT_FOUND when there is neither a video stream
+ *         nor a sound stream that can be played;
  *         AVERROR_DECODER_NOT_FOUND; FP_ERROR_TOO_LARGE; AVERROR(ENOMEM); any
  *         libavformat error.
  */
@@ -136,8 +196,11 @@ int fp_player_open_io(FPPlayer **p, AVIOContext *io, const char *name, const FPP
  * @return 0 at the end of the input or on a quit; FP_ERROR_NO_FRAMES; the
  *         fatal error, such as AVERROR(ENOMEM), of the reader or of a decoder
  *         that stopped early (rather than FP_ERROR_NO_FRAMES, when it caused
- *         that); FP_ERROR_TOO_LARGE; AVERROR_EXTERNAL when the window fails; the read error (such as AVERROR(EIO)) when reading
- *         the input failed part-way, once what was read before it has played.
+ *         that); FP_ERROR_TOO_LARGE; the error of a sink that failed to show a
+ *         frame (the window, or a write of FPPlayerOptions.sink, such as
+ *         AVERROR(EIO)), with FPPlayerOptions.error naming the sink and the
+ *         frame's time; the read error (such as AVERROR(EIO)) when reading the
+ *         input failed part-way, once what was read before it has played.
  *         A quit returns 0 even after a read error.
  */
 int fp_player_run(FPPlayer *p);
@@ -149,7 +212,41 @@ int fp_player_run(FPPlayer *p);
  */
 void fp_player_request_quit(FPPlayer *p);
 
-/** A consistent snapshot; any time after fp_player_open(). */
+/**
+ * Post a command, from any thread (the event callback included). Commands
+ * run one at a time in the order posted; FP_CMD_QUIT acts at once, as
+ * fp_player_request_quit() does. cmd is copied.
+ *
+ * @param id  If not NULL, set to the command's id (from 1), which its
+ *            FP_EVENT_COMMAND_DONE carries.
+ * @return 0; AVERROR(EAGAIN) when FP_PLAYER_MAX_POSTED commands already wait;
+ *         AVERROR_EXIT after a quit. Thread-safe; does not block.
+ */
+int fp_player_post(FPPlayer *p, const FPCommand *cmd, uint64_t *id);
+
+/** Commands that may wait at once in a player's inbox. */
+#define FP_PLAYER_MAX_POSTED 64
+
+/**
+ * No more commands will be posted (the script ended): from now on the
+ * player behaves as one opened without FPPlayerOptions.commands, once
+ * those already posted are done. Thread-safe; does not block.
+ */
+void fp_player_end_commands(FPPlayer *p);
+
+typedef struct FPPlayerInfo {
+    int has_video; /**< 0 for sound alone */
+    int has_audio; /**< a sound stream is decoded */
+    int seekable;  /**< seeks and back-steps beyond the step history can work */
+} FPPlayerInfo;
+
+/** What was opened. Any thread after fp_player_open(). */
+void fp_player_info(const FPPlayer *p, FPPlayerInfo *info);
+
+/**
+ * A consistent snapshot of the counters. Any thread, any time after
+ * fp_player_open(), also while fp_player_run() runs.
+ */
 void fp_player_stats(FPPlayer *p, FPPlayerStats *stats);
 
 /**

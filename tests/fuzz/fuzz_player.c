@@ -35,6 +35,10 @@
 #include <libavutil/mem.h>
 
 #include "framepipe/player.h"
+#include "framemd5.h"
+#ifdef FP_FUZZ_CONTROL
+#include "script.h"
+#endif
 
 #define MAX_PIXELS (1 << 20)
 #define MAX_PACKETS 2048
@@ -199,6 +203,15 @@ static int control_script(const uint8_t *bytes, size_t count)
     close(fds[1]);
     return fds[0];
 }
+
+/* The program's way to run a script: fp_script posts each line and waits for it to be done. */
+static void on_event(void *opaque, const FPEvent *ev)
+{
+    FPScript *script = opaque;
+
+    if (ev->type == FP_EVENT_COMMAND_DONE && script)
+        fp_script_command_done(script, ev->id);
+}
 #endif
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -222,8 +235,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     pthread_t watchdog;
     char md5[33];
     int ret;
+    FPVideoSink *sink = NULL;
 #ifdef FP_FUZZ_CONTROL
-    char script[32];
+    char script_path[32];
+    FPScript *script = NULL;
     int script_fd;
 
     if (size <= CONTROL_BYTES)
@@ -233,7 +248,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     script_fd = control_script(data + size, CONTROL_BYTES);
     if (script_fd < 0)
         return 0;
-    snprintf(script, sizeof(script), "/dev/fd/%d", script_fd);
+    snprintf(script_path, sizeof(script_path), "/dev/fd/%d", script_fd);
+    if (fp_script_open(&script, script_path) < 0) {
+        close(script_fd);
+        return 0;
+    }
+    close(script_fd); /* the script opened a descriptor of its own on the pipe */
 #endif
 
     buffer = av_malloc(IO_BUFFER_SIZE);
@@ -246,23 +266,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             av_free(buffer);
         avio_context_free(&io);
 #ifdef FP_FUZZ_CONTROL
-        close(script_fd);
+        fp_script_free(&script);
 #endif
         return 0;
     }
     fp_player_options_default(&opts);
     opts.headless = 1;
-    opts.framemd5 = null_out;
     opts.max_pixels = MAX_PIXELS;
     opts.max_packets = MAX_PACKETS;
+    if (fp_framemd5_sink_alloc(&sink, null_out) >= 0)
+        opts.sink = sink;
 #ifdef FP_FUZZ_CONTROL
-    opts.script = script;
+    opts.commands = 1;
+    opts.on_event = on_event;
+    opts.event_opaque = script;
     opts.start_paused = 1;
     opts.step_history_bytes = 16 << 20;
 #endif
     ret = fp_player_open_io(&player, io, "fuzz", &opts);
 #ifdef FP_FUZZ_CONTROL
-    close(script_fd); /* the player opened a descriptor of its own on the pipe */
+    if (ret >= 0 && fp_script_start(script, player) < 0)
+        fp_player_end_commands(player);
 #endif
     if (ret >= 0) {
         watch_player(&w, player, 0);
@@ -271,7 +295,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     watch_player(&w, NULL, 1);
     pthread_join(watchdog, NULL);
+#ifdef FP_FUZZ_CONTROL
+    fp_script_free(&script); /* before the player it posts to */
+#endif
     fp_player_close(&player);
+    fp_framemd5_sink_free(&sink);
     /* The buffer may have been replaced by libavformat: free the one the context holds now. */
     av_freep(&io->buffer);
     avio_context_free(&io);

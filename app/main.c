@@ -13,6 +13,9 @@
 #include <libavutil/log.h>
 
 #include "framepipe/player.h"
+#include "framemd5.h"
+#include "keys.h"
+#include "script.h"
 #include "trace_html.h"
 
 enum {
@@ -105,21 +108,10 @@ static void usage(FILE *out)
           "  -h, --help        show this help\n"
           "  -V, --version     show the version\n"
           "\n"
-          "keys:\n"
-          "  q, Esc            quit (closing the window quits too)\n"
-          "  Space, p          pause or play\n"
-          "  s, .              step one frame forward (pauses)\n"
-          "  ,                 step one frame back (pauses)\n"
-          "  Left, Right       seek 5 s back or forward, to the exact frame\n"
-          "  Down, Up          seek 60 s back or forward\n"
-          "  f, double-click   fullscreen\n"
-          "  i                 time, frame number, picture type and queues in the title\n"
-          "  c                 save the frame on screen as framepipe-TIME.png\n"
-          "  9, 0 (or /, *)    volume down, up\n"
-          "  m                 mute\n"
-          "  o                 overlay: queue depths, reference counts of the frame shown\n"
-          "                    and of the history around it, the clock\n"
-          "\n"
+          "keys:\n",
+          out);
+    fp_keys_print_help(out);
+    fputs("\n"
           "script commands:\n"
           "  pause | play | toggle\n"
           "  step [N] | back [N]\n"
@@ -259,6 +251,43 @@ static void stop_signal_watch(SignalWatch *w)
     pthread_join(w->thread, NULL);
 }
 
+/* What the program does with the player's events: the only place they are printed. */
+typedef struct App {
+    const char *path;
+    FPPlayer *_Atomic player; /* set once open; events while opening see NULL */
+    FPScript *script;         /* NULL unless --script */
+} App;
+
+static void on_event(void *opaque, const FPEvent *ev)
+{
+    App *app = opaque;
+    FPPlayer *player = atomic_load(&app->player);
+    FPCommand cmd;
+
+    switch (ev->type) {
+    case FP_EVENT_MESSAGE:
+        if (ev->level == AV_LOG_WARNING)
+            fprintf(stderr, "framepipe: %s: warning: %s\n", app->path, ev->text);
+        else
+            av_log(NULL, ev->level, "%s\n", ev->text);
+        break;
+    case FP_EVENT_INPUT:
+        if (player && fp_keys_command(&ev->input, &cmd))
+            fp_player_post(player, &cmd, NULL);
+        break;
+    case FP_EVENT_FRAME_MD5:
+        printf("frame time=%.6f pts=%lld md5=%s\n", ev->time, (long long)ev->pts, ev->md5);
+        fflush(stdout);
+        break;
+    case FP_EVENT_COMMAND_DONE:
+        if (app->script)
+            fp_script_command_done(app->script, ev->id);
+        break;
+    default:
+        break;
+    }
+}
+
 static void print_stats(FPPlayer *p)
 {
     FPPlayerStats s;
@@ -286,15 +315,20 @@ int main(int argc, char **argv)
     FPPlayerOptions opts;
     FPPlayer *player = NULL;
     FPPlayerStats stats;
+    FPPlayerInfo info;
+    FPVideoSink *framemd5 = NULL;
     SignalWatch signals = {0};
-    int want_stats = 0, want_audio_md5 = 0, loglevel = AV_LOG_WARNING, loglevel_given = 0;
-    const char *path, *trace_html = NULL;
+    App app = {0};
+    int want_stats = 0, want_audio_md5 = 0, want_framemd5 = 0, loglevel = AV_LOG_WARNING, loglevel_given = 0;
+    const char *path, *trace_html = NULL, *script = NULL;
     char err[128], detail[256] = "";
     int opt, ret;
 
     fp_player_options_default(&opts);
     opts.error = detail;
     opts.error_size = sizeof(detail);
+    opts.on_event = on_event;
+    opts.event_opaque = &app;
     /* ffplay's spelling of --no-audio; getopt would read it as -a -n. */
     for (int i = 1; i < argc; i++)
         if (!strcmp(argv[i], "-an"))
@@ -324,7 +358,7 @@ int main(int argc, char **argv)
             break;
         }
         case OPT_SCRIPT:
-            opts.script = optarg;
+            script = optarg;
             break;
         case OPT_NO_AUTOROTATE:
             opts.no_autorotate = 1;
@@ -336,7 +370,7 @@ int main(int argc, char **argv)
             trace_html = optarg;
             break;
         case OPT_FRAMEMD5:
-            opts.framemd5 = stdout;
+            want_framemd5 = 1;
             break;
         case OPT_STATS:
             want_stats = 1;
@@ -404,7 +438,8 @@ int main(int argc, char **argv)
         return 2;
     }
     path = argv[optind];
-    if (!strcmp(path, "-") && opts.script && !strcmp(opts.script, "-")) {
+    app.path = path;
+    if (!strcmp(path, "-") && script && !strcmp(script, "-")) {
         fprintf(stderr, "framepipe: the input and the script cannot both be standard input\n");
         return 2;
     }
@@ -426,9 +461,32 @@ int main(int argc, char **argv)
     ret = start_signal_watch(&signals);
     if (ret >= 0)
         ret = check_path(path);
+    if (ret >= 0 && want_framemd5) {
+        ret = fp_framemd5_sink_alloc(&framemd5, stdout);
+        opts.sink = framemd5;
+    }
+    if (ret >= 0 && script) {
+        ret = fp_script_open(&app.script, script);
+        if (ret < 0)
+            snprintf(detail, sizeof(detail), "script %s: %s", script, av_err2str(ret));
+        opts.commands = 1;
+    }
     if (ret >= 0) /* "-" is standard input, as for the ffmpeg CLI */
         ret = fp_player_open(&player, strcmp(path, "-") ? path : "pipe:0", &opts);
     av_log_set_level(loglevel);
+    if (ret >= 0) {
+        atomic_store(&app.player, player);
+        fp_player_info(player, &info);
+        /* Headless, sound alone goes to the null sink as fast as it comes: nothing to script. */
+        if (app.script && !info.has_video && opts.headless) {
+            fprintf(stderr, "framepipe: %s: warning: the script is not run: there is no picture, "
+                    "and headless nothing paces the sound\n", path);
+            fp_script_free(&app.script);
+            fp_player_end_commands(player);
+        }
+        if (app.script)
+            ret = fp_script_start(app.script, player);
+    }
     if (ret >= 0) {
         watch_player(&signals, player);
         ret = fp_player_run(player);
@@ -463,7 +521,9 @@ int main(int argc, char **argv)
             print_stats(player);
     }
     stop_signal_watch(&signals);
+    fp_script_free(&app.script); /* before the player it posts to */
     fp_player_close(&player);
+    fp_framemd5_sink_free(&framemd5);
     SDL_Quit();
     if (fflush(stdout) && ret >= 0) {
         fprintf(stderr, "framepipe: cannot write the output\n");

@@ -7,7 +7,9 @@
 #include <libavutil/frame.h>
 #include <libavutil/time.h>
 
+#include "picture.h"
 #include "player_internal.h"
+#include "render_sdl.h"
 #include "size_watch.h"
 
 void fp_player_options_default(FPPlayerOptions *o)
@@ -44,6 +46,17 @@ static void set_error(const FPPlayerOptions *o, const char *fmt, ...)
         return;
     va_start(args, fmt);
     vsnprintf(o->error, o->error_size, fmt, args);
+    va_end(args);
+}
+
+void fp_player_set_error(FPPlayer *p, const char *fmt, ...)
+{
+    va_list args;
+
+    if (!p->opts.error || !p->opts.error_size)
+        return;
+    va_start(args, fmt);
+    vsnprintf(p->opts.error, p->opts.error_size, fmt, args);
     va_end(args);
 }
 
@@ -84,19 +97,41 @@ static int name_refused_size(const FPPlayerOptions *o, unsigned since, int ret)
     return FP_ERROR_TOO_LARGE;
 }
 
-static int open_window(FPPlayer *p, const char *path)
+/*
+ * The window (unless headless), then the caller's sink. The window first:
+ * SDL's hints are not thread-safe, and opening it sets some, while an open
+ * audio device already runs SDL's audio thread.
+ */
+static int open_sinks(FPPlayer *p, const char *path)
 {
-    /* Sound alone gets a plain black window, for its keys and its title. */
-    const AVCodecParameters *par = p->video_st ? p->video_st->codecpar : NULL;
-    FPRenderOptions ro = {
-        .title = av_basename(path),
-        .width = par && par->width > 0 ? par->width : 480,
-        .height = par && par->height > 0 ? par->height : 270,
-        .sar = par ? av_guess_sample_aspect_ratio(NULL, p->video_st, NULL) : (AVRational){1, 1},
+    AVStream *st = p->video_st;
+    FPVideoFormat fmt = {
+        .name = path,
+        .has_video = !!st,
+        .width = st ? st->codecpar->width : 0,
+        .height = st ? st->codecpar->height : 0,
+        .sar = st ? av_guess_sample_aspect_ratio(NULL, st, NULL) : (AVRational){0, 1},
         .orientation = p->orientation,
+        .time_base = st ? st->time_base : (AVRational){1, AV_TIME_BASE},
+        .frame_rate = fp_demux_frame_rate(p->demux),
+        .start_time = fp_demux_start_time(p->demux),
     };
+    int ret;
 
-    return fp_render_open(&p->render, &ro);
+    if (!p->opts.headless) {
+        ret = fp_window_sink_alloc(&p->window);
+        if (ret < 0)
+            return ret;
+        p->sinks[p->nb_sinks++] = p->window;
+    }
+    if (p->opts.sink)
+        p->sinks[p->nb_sinks++] = p->opts.sink;
+    for (int i = 0; i < p->nb_sinks; i++) {
+        ret = p->sinks[i]->open(p->sinks[i], &fmt);
+        if (ret < 0)
+            return ret;
+    }
+    return 0;
 }
 
 static void close_audio(FPPlayer *p)
@@ -112,13 +147,13 @@ static void close_audio(FPPlayer *p)
  * Sound is optional: a file whose audio cannot be decoded or played still
  * plays its picture, with a warning saying why.
  */
-static void open_audio(FPPlayer *p, const char *path)
+static void open_audio(FPPlayer *p)
 {
     AVStream *st = fp_demux_audio_stream(p->demux);
     FPAudioOutOptions ao = {
         .headless = p->opts.headless,
         .volume = p->opts.volume,
-        .ts_discont = !!(fp_demux_format(p->demux)->iformat->flags & AVFMT_TS_DISCONT),
+        .ts_discont = p->ts_discont,
         .trace = p->trace,
     };
     const char *what = "decoder";
@@ -137,11 +172,11 @@ static void open_audio(FPPlayer *p, const char *path)
     }
     if (ret == AVERROR_DECODER_NOT_FOUND) {
         enum AVCodecID id = st->codecpar->codec_id;
-        fprintf(stderr, "framepipe: %s: warning: no sound: no decoder for the audio codec %s\n",
-                path, id == AV_CODEC_ID_NONE ? "(unknown to FFmpeg)" : avcodec_get_name(id));
+        fp_message(p, AV_LOG_WARNING, "no sound: no decoder for the audio codec %s",
+                   id == AV_CODEC_ID_NONE ? "(unknown to FFmpeg)" : avcodec_get_name(id));
     } else if (ret < 0) {
-        fprintf(stderr, "framepipe: %s: warning: no sound (%s %s: %s)\n", path,
-                avcodec_get_name(st->codecpar->codec_id), what, av_err2str(ret));
+        fp_message(p, AV_LOG_WARNING, "no sound (%s %s: %s)",
+                   avcodec_get_name(st->codecpar->codec_id), what, av_err2str(ret));
     }
     if (ret < 0) {
         close_audio(p);
@@ -169,29 +204,29 @@ static int open_input(FPPlayer **out, const char *path, AVIOContext *io,
         return AVERROR(ENOMEM);
     p->opts = *o;
     p->size_refusals = size_refusals;
-    p->opts.script = NULL;
     p->opts.trace_ownership = NULL;
     p->first_pts = AV_NOPTS_VALUE;
+    ret = fp_inbox_init(p);
+    if (ret < 0) {
+        av_free(p);
+        return ret;
+    }
+    pthread_mutex_init(&p->drift_lock, NULL);
     p->path = av_strdup(path);
     p->pending = av_frame_alloc();
     if (!p->path || !p->pending) {
         ret = AVERROR(ENOMEM);
         goto fail;
     }
-    /* Headless without a script nobody can step back: keep only the frame on screen. */
-    ret = fp_history_alloc(&p->history, o->headless && !o->script ? 0 : o->step_history_bytes);
+    /* Headless with nobody to command it, nobody can step back: keep only the frame on screen. */
+    ret = fp_history_alloc(&p->history, o->headless && !o->commands ? 0 : o->step_history_bytes);
     if (ret < 0)
         goto fail;
-    if (o->script) {
-        ret = fp_script_open(&p->script, o->script);
-        if (ret < 0) {
-            av_log(NULL, AV_LOG_ERROR, "script %s: %s\n", o->script, av_err2str(ret));
-            goto fail;
-        }
-    }
     ret = fp_demux_open(&p->demux, path, &demux_opts);
     if (ret < 0)
         goto fail;
+    p->seekable = fp_demux_seekable(p->demux);
+    p->ts_discont = fp_demux_ts_discont(p->demux);
     p->video_st = fp_demux_video_stream(p->demux);
     if (p->video_st) {
         if (!o->no_autorotate)
@@ -214,7 +249,7 @@ static int open_input(FPPlayer **out, const char *path, AVIOContext *io,
     if (o->trace_ownership) {
         ret = fp_trace_open(&p->trace, o->trace_ownership);
         if (ret < 0) {
-            av_log(NULL, AV_LOG_ERROR, "trace %s: %s\n", o->trace_ownership, av_err2str(ret));
+            set_error(o, "cannot write the trace %s: %s", o->trace_ownership, av_err2str(ret));
             goto fail;
         }
         fp_demux_set_trace(p->demux, p->trace);
@@ -225,22 +260,11 @@ static int open_input(FPPlayer **out, const char *path, AVIOContext *io,
             fp_frame_queue_set_trace(p->video_fq, p->trace, "video_frames");
         }
     }
-    if (o->framemd5 && p->video_st) {
-        ret = fp_framemd5_alloc(&p->framemd5, o->framemd5, fp_demux_format(p->demux), p->video_st);
-        if (ret < 0)
-            goto fail;
-    }
-    /*
-     * The window first: SDL's hints are not thread-safe, and opening it sets
-     * some, while an open audio device already runs SDL's audio thread.
-     */
-    if (!o->headless) {
-        ret = open_window(p, path);
-        if (ret < 0)
-            goto fail;
-    }
+    ret = open_sinks(p, path);
+    if (ret < 0)
+        goto fail;
     if (fp_demux_audio_stream(p->demux))
-        open_audio(p, path);
+        open_audio(p);
     if (!p->video_st && !p->audio) {
         ret = AVERROR_STREAM_NOT_FOUND; /* sound alone, and it cannot be played */
         goto fail;
@@ -278,8 +302,6 @@ static int start_threads(FPPlayer *p)
         ret = fp_decoder_start(p->audio_decoder, p->audio_pq, p->audio_fq);
     if (ret >= 0 && p->audio)
         ret = fp_audio_out_start(p->audio);
-    if (ret >= 0 && p->script)
-        ret = fp_script_start(p->script);
     p->threads_started = 1;
     return ret;
 }
@@ -287,8 +309,9 @@ static int start_threads(FPPlayer *p)
 /* Wakes every thread that waits, wherever it waits; safe from any thread and more than once. */
 static void abort_all(FPPlayer *p)
 {
-    if (p->script)
-        fp_script_abort(p->script);
+    pthread_mutex_lock(&p->inbox_lock); /* wake a render thread waiting for commands */
+    pthread_cond_broadcast(&p->inbox_cond);
+    pthread_mutex_unlock(&p->inbox_lock);
     fp_demux_abort(p->demux);
     if (p->video_st) {
         fp_packet_queue_abort(p->video_pq);
@@ -342,14 +365,8 @@ int fp_player_run(FPPlayer *p)
     int read_error, ret = start_threads(p);
 
     set_error(&p->opts, "%s", "");
-    /* Headless, sound alone goes to the null sink as fast as it comes: nothing to script. */
-    if (ret >= 0 && !p->video_st && p->script && !p->render) {
-        fprintf(stderr, "framepipe: %s: warning: the script is not run: there is no picture, "
-                "and headless nothing paces the sound\n", p->path);
-        fp_script_free(&p->script);
-    }
     if (ret >= 0)
-        ret = p->video_st ? fp_playback_run(p) : fp_playback_run_sound(p);
+        ret = fp_playback_run(p);
     /* Only when the picture ran to its end: a pause leaves the reader held up on a full queue. */
     if (ret >= 0 && p->audio && p->video_st && p->eof && !atomic_load(&p->quit))
         wait_for_sound(p);
@@ -385,11 +402,19 @@ int fp_player_run(FPPlayer *p)
     return ret;
 }
 
+void fp_player_info(const FPPlayer *p, FPPlayerInfo *info)
+{
+    info->has_video = p->video_st != NULL;
+    info->has_audio = p->audio != NULL;
+    info->seekable = p->seekable;
+}
+
 void fp_player_stats(FPPlayer *p, FPPlayerStats *s)
 {
     FPPacketQueueStats pq = {0};
     FPFrameQueueStats fq = {0};
     FPDecoderStats ds = {0};
+    const char *driver = NULL;
 
     if (p->video_st) {
         fp_packet_queue_stats(p->video_pq, &pq);
@@ -399,19 +424,23 @@ void fp_player_stats(FPPlayer *p, FPPlayerStats *s)
     s->decoded = ds.frames;
     s->decode_errors = ds.errors;
     s->sound_errors = p->audio ? fp_audio_out_convert_errors(p->audio) : 0;
-    s->displayed = p->displayed;
-    s->dropped = p->dropped;
-    s->stale = p->stale;
-    s->seeks = p->seeks;
+    s->displayed = atomic_load(&p->displayed);
+    s->dropped = atomic_load(&p->dropped);
+    s->stale = atomic_load(&p->stale);
+    s->seeks = atomic_load(&p->seeks);
     s->pkt_queue_max_bytes = pq.max_bytes_seen;
     s->pkt_queue_max_count = pq.max_count_seen;
     s->frame_queue_max = fq.max_count_seen;
     s->has_audio = p->audio != NULL;
+    pthread_mutex_lock(&p->drift_lock);
     s->drift_samples = p->drift_samples;
     s->drift_max_ms = p->drift_max * 1000;
     s->drift_avg_ms = p->drift_samples ? p->drift_sum / p->drift_samples * 1000 : 0;
-    av_strlcpy(s->render_driver, p->render ? fp_render_driver(p->render) : "null",
-               sizeof(s->render_driver));
+    pthread_mutex_unlock(&p->drift_lock);
+    /* The renderer is chosen once, when the window opens: reading its name is safe. */
+    if (p->window && p->window->driver)
+        driver = p->window->driver(p->window);
+    av_strlcpy(s->render_driver, driver ? driver : "null", sizeof(s->render_driver));
 }
 
 int fp_player_audio_md5(FPPlayer *p, char hex[33])
@@ -427,10 +456,8 @@ void fp_player_close(FPPlayer **pp)
         return;
     stop_threads(p);
     close_audio(p); /* the device's callback and the sink read the audio queues: first */
-    fp_script_free(&p->script);
     fp_history_free(&p->history);
-    fp_render_close(&p->render);
-    fp_framemd5_free(&p->framemd5);
+    fp_window_sink_free(&p->window);
     fp_decoder_free(&p->decoder);
     fp_demux_free(&p->demux);
     fp_frame_queue_free(&p->video_fq);
@@ -438,5 +465,7 @@ void fp_player_close(FPPlayer **pp)
     av_frame_free(&p->pending);
     av_freep(&p->path);
     fp_trace_close(&p->trace); /* last: every release above is still traced */
+    pthread_mutex_destroy(&p->drift_lock);
+    fp_inbox_uninit(p);
     av_freep(pp);
 }

@@ -12,6 +12,8 @@
 #include <libavformat/avformat.h>
 #include <libavutil/frame.h>
 
+#include "framepipe/video_sink.h"
+
 /**
  * MD5 of the picture packed with av_image_copy_to_buffer() at alignment 1
  * (the bytes of FFmpeg's rawvideo encoder output).
@@ -23,18 +25,19 @@
  */
 int fp_frame_md5(const AVFrame *frame, char hex[33], int *size);
 
-typedef struct FPFrameMD5 FPFrameMD5;
-
 /**
- * @param out  Borrowed; lines are written to it as frames arrive.
- * @param fmt  Borrowed; the input, for its start time.
- * @param st   Borrowed; the video stream, for its time base and frame rate.
+ * A video sink that writes one framemd5 line per frame shown to out, and the
+ * header before the first: the output of
+ *   ffmpeg -noautorotate -i F -map 0:v:0 -fps_mode passthrough -autoscale 0 -f framemd5 -
+ * in its SIZE and MD5 columns. A write that fails (a full disk, a closed
+ * pipe) fails show() with its errno (AVERROR(ENOSPC), AVERROR(EPIPE) ...); each line is flushed as written.
+ *
+ * @param out  Borrowed; it must outlive the sink.
+ * @return 0; AVERROR(ENOMEM).
  */
-int fp_framemd5_alloc(FPFrameMD5 **h, FILE *out, const AVFormatContext *fmt, const AVStream *st);
+int fp_framemd5_sink_alloc(FPVideoSink **sink, FILE *out);
 
-/** Write one line for frame (read only), and the header before the first. */
-int fp_framemd5_write(FPFrameMD5 *h, const AVFrame *frame);
-
-void fp_framemd5_free(FPFrameMD5 **h);
+/** Free the sink (out stays open). *sink is set to NULL; NULL is accepted. */
+void fp_framemd5_sink_free(FPVideoSink **sink);
 
 #endif /* FRAMEPIPE_SRC_FRAMEMD5_H */

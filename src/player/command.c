@@ -7,7 +7,7 @@
 
 #include <libavutil/error.h>
 
-#include "command.h"
+#include "framepipe/command.h"
 
 #define MAX_WORDS 4
 
@@ -121,4 +121,22 @@ int fp_command_parse(const char *line, FPCommand *cmd, char *err, size_t err_siz
         return 0;
     }
     return fail(err, err_size, "unknown command '%s'", words[0]);
+}
+
+const char *fp_command_name(FPCommandType type)
+{
+    static const char *const names[] = {
+        [FP_CMD_QUIT] = "quit",     [FP_CMD_PAUSE] = "pause",
+        [FP_CMD_PLAY] = "play",     [FP_CMD_TOGGLE] = "toggle",
+        [FP_CMD_STEP] = "step",     [FP_CMD_BACK] = "back",
+        [FP_CMD_SEEK] = "seek",     [FP_CMD_WAIT] = "wait",
+        [FP_CMD_MD5] = "md5",       [FP_CMD_SCREENSHOT] = "screenshot",
+        [FP_CMD_FULLSCREEN] = "fullscreen", [FP_CMD_INFO] = "info",
+        [FP_CMD_OVERLAY] = "overlay", [FP_CMD_VOLUME] = "volume",
+        [FP_CMD_MUTE] = "mute",
+    };
+
+    if ((unsigned)type >= sizeof(names) / sizeof(names[0]) || !names[type])
+        return "?";
+    return names[type];
 }

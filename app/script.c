@@ -5,12 +5,12 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <libavutil/error.h>
 #include <libavutil/mem.h>
 
+#include "framepipe/player.h"
 #include "script.h"
 
 #define LINE_MAX_BYTES 4096
@@ -23,12 +23,11 @@ struct FPScript {
     int started;
     atomic_int abort;
 
+    FPPlayer *player;
+
     pthread_mutex_t lock;
     pthread_cond_t cond;
-    FPCommand cmd;  /* under lock: the command handed over */
-    int has_cmd;    /* a command waits to be taken */
-    int taken;      /* it was taken and is running */
-    int ended;      /* no more commands will come */
+    uint64_t waiting_for; /* under lock: the id of the command posted and not yet done; 0: none */
 
     char buf[LINE_MAX_BYTES];
     size_t used;
@@ -105,17 +104,27 @@ static int read_line(FPScript *s, char *line, size_t size)
     }
 }
 
-/* Hands cmd to the render thread and waits until it is complete. */
+/* Posts cmd to the player and waits until it is complete. */
 static int hand_over(FPScript *s, const FPCommand *cmd)
 {
+    uint64_t id;
+    int ret;
+
+    /*
+     * The id is stored under the lock that fp_script_command_done() takes, so
+     * an answer that comes before this thread waits is not lost: the render
+     * thread cannot report the command before it is posted, and it is posted
+     * under the lock.
+     */
     pthread_mutex_lock(&s->lock);
-    s->cmd = *cmd;
-    s->has_cmd = 1;
-    s->taken = 0;
-    pthread_cond_broadcast(&s->cond); /* wake a render thread waiting in fp_script_wait() */
-    while (!atomic_load(&s->abort) && s->has_cmd)
+    ret = fp_player_post(s->player, cmd, &id);
+    if (ret >= 0)
+        s->waiting_for = id;
+    while (ret >= 0 && !atomic_load(&s->abort) && s->waiting_for)
         pthread_cond_wait(&s->cond, &s->lock);
     pthread_mutex_unlock(&s->lock);
+    if (ret < 0)
+        return ret;
     return atomic_load(&s->abort) ? AVERROR_EXIT : 0;
 }
 
@@ -137,64 +146,29 @@ static void *script_thread(void *arg)
         if (hand_over(s, &cmd) < 0 || cmd.type == FP_CMD_QUIT)
             break;
     }
-    pthread_mutex_lock(&s->lock);
-    s->ended = 1;
-    pthread_cond_broadcast(&s->cond);
-    pthread_mutex_unlock(&s->lock);
+    fp_player_end_commands(s->player);
     return NULL;
 }
 
-int fp_script_start(FPScript *s)
+int fp_script_start(FPScript *s, FPPlayer *player)
 {
-    int ret = pthread_create(&s->thread, NULL, script_thread, s);
+    int ret;
 
+    s->player = player;
+    ret = pthread_create(&s->thread, NULL, script_thread, s);
     if (ret)
         return AVERROR(ret);
     s->started = 1;
     return 0;
 }
 
-int fp_script_take(FPScript *s, FPCommand *cmd)
-{
-    int ret = 0;
-
-    pthread_mutex_lock(&s->lock);
-    if (s->has_cmd && !s->taken) {
-        *cmd = s->cmd;
-        s->taken = 1;
-        ret = 1;
-    } else if (s->ended && !s->has_cmd) {
-        ret = AVERROR_EOF;
-    }
-    pthread_mutex_unlock(&s->lock);
-    return ret;
-}
-
-void fp_script_wait(FPScript *s, int64_t timeout_us)
-{
-    struct timespec deadline;
-
-    clock_gettime(CLOCK_REALTIME, &deadline);
-    deadline.tv_sec += timeout_us / 1000000;
-    deadline.tv_nsec += (long)(timeout_us % 1000000) * 1000;
-    if (deadline.tv_nsec >= 1000000000L) {
-        deadline.tv_sec++;
-        deadline.tv_nsec -= 1000000000L;
-    }
-    pthread_mutex_lock(&s->lock);
-    while (!atomic_load(&s->abort) && !s->ended && !(s->has_cmd && !s->taken)) {
-        if (pthread_cond_timedwait(&s->cond, &s->lock, &deadline))
-            break;
-    }
-    pthread_mutex_unlock(&s->lock);
-}
-
-void fp_script_done(FPScript *s)
+void fp_script_command_done(FPScript *s, uint64_t id)
 {
     pthread_mutex_lock(&s->lock);
-    s->has_cmd = 0;
-    s->taken = 0;
-    pthread_cond_broadcast(&s->cond);
+    if (id == s->waiting_for) {
+        s->waiting_for = 0;
+        pthread_cond_broadcast(&s->cond);
+    }
     pthread_mutex_unlock(&s->lock);
 }
 

@@ -14,7 +14,7 @@
 #include <libavutil/frame.h>
 #include <libavutil/rational.h>
 
-#include "command.h"
+#include "framepipe/video_sink.h"
 #include "picture.h"
 
 typedef struct FPRender FPRender;
@@ -56,12 +56,13 @@ int fp_render_redraw(FPRender *r);
 
 /**
  * Handle window events for at most timeout_ms (0: only what is pending) until
- * one asks the player for something: a key, a double-click, the window's
- * close button. Expose and resize events are handled here (a redraw).
+ * a person does something the player should hear of: a key, a double-click,
+ * the window's close button. What it means is not decided here (the program's
+ * key table does that). Expose and resize events are handled here (a redraw).
  *
- * @return 1 with *cmd filled; 0 when nothing was asked.
+ * @return 1 with *input filled; 0 when nothing happened.
  */
-int fp_render_poll(FPRender *r, int timeout_ms, FPCommand *cmd);
+int fp_render_poll(FPRender *r, int timeout_ms, FPInput *input);
 
 /**
  * Draw text over the picture, top left, on a dark translucent box, from the
@@ -99,5 +100,17 @@ const char *fp_render_driver(const FPRender *r);
 
 /** Close the window and shut SDL video down. r is set to NULL; NULL is accepted. */
 void fp_render_close(FPRender **r);
+
+/**
+ * The window as an FPVideoSink: its open() opens the window at the format's
+ * display size (480x270 for sound alone, which shows black). All its
+ * functions run on the thread that called open().
+ *
+ * @return 0; AVERROR(ENOMEM).
+ */
+int fp_window_sink_alloc(FPVideoSink **sink);
+
+/** Close the window, if open, and free the sink. *sink is set to NULL; NULL is accepted. */
+void fp_window_sink_free(FPVideoSink **sink);
 
 #endif /* FRAMEPIPE_SRC_RENDER_SDL_H */

@@ -10,12 +10,10 @@
 #include <libavformat/avformat.h>
 #include <libavutil/frame.h>
 
+#include "framepipe/video_sink.h" /* FPOrientation */
+
 struct SwsContext;
 
-typedef struct FPOrientation {
-    int rotation; /* clockwise on display: 0, 90, 180 or 270 */
-    int hflip;    /* mirrored left to right, before the rotation */
-} FPOrientation;
 
 /** The orientation a display matrix (as in AV_PKT_DATA_DISPLAYMATRIX) asks for. */
 FPOrientation fp_orientation_from_matrix(const int32_t matrix[9]);

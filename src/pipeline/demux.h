@@ -73,8 +73,17 @@ int fp_demux_start(FPDemux *d, FPPacketQueue *video_q, FPPacketQueue *audio_q);
  */
 void fp_demux_abort(FPDemux *d);
 
-/** The input; owned by the demuxer. Read only while the reader thread runs. */
-const AVFormatContext *fp_demux_format(FPDemux *d);
+/** 1 when the input can seek (a file, not a pipe): seeks and back-steps beyond the history work. */
+int fp_demux_seekable(const FPDemux *d);
+
+/** 1 when the format's timestamps may jump (AVFMT_TS_DISCONT: MPEG-TS and -PS). */
+int fp_demux_ts_discont(const FPDemux *d);
+
+/** The input's start time in AV_TIME_BASE units, or AV_NOPTS_VALUE. */
+int64_t fp_demux_start_time(const FPDemux *d);
+
+/** The video stream's frame rate as libavformat guesses it; 0/1 when unknown or no video. */
+AVRational fp_demux_frame_rate(const FPDemux *d);
 
 /**
  * 0, or the error that ended the reading early and should fail the run

@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 
@@ -9,13 +10,14 @@
 #include "compat.h"
 #include "framemd5.h"
 
-struct FPFrameMD5 {
+typedef struct FPFrameMD5 {
+    FPVideoSink sink;
     FILE *out;
     AVRational stream_tb;
     AVRational out_tb; /* what ffmpeg gives its rawvideo encoder: 1 / frame rate */
     int64_t start;     /* the input's start time in stream_tb, subtracted as ffmpeg does */
     int64_t frames;
-};
+} FPFrameMD5;
 
 int fp_frame_md5(const AVFrame *frame, char hex[33], int *size)
 {
@@ -44,21 +46,17 @@ int fp_frame_md5(const AVFrame *frame, char hex[33], int *size)
     return ret;
 }
 
-int fp_framemd5_alloc(FPFrameMD5 **out, FILE *file, const AVFormatContext *fmt,
-                      const AVStream *st)
+static int framemd5_open(FPVideoSink *s, const FPVideoFormat *fmt)
 {
-    FPFrameMD5 *h = av_mallocz(sizeof(*h));
-    AVRational rate = av_guess_frame_rate((AVFormatContext *)fmt, (AVStream *)st, NULL);
+    FPFrameMD5 *h = s->priv;
+    AVRational rate = fmt->frame_rate;
 
-    *out = h;
-    if (!h)
-        return AVERROR(ENOMEM);
-    h->out = file;
-    h->stream_tb = st->time_base;
-    h->out_tb = rate.num > 0 && rate.den > 0 ? av_inv_q(rate) : st->time_base;
+    h->stream_tb = fmt->time_base;
+    h->out_tb = rate.num > 0 && rate.den > 0 ? av_inv_q(rate) : fmt->time_base;
     h->start = fmt->start_time == AV_NOPTS_VALUE
                    ? 0
-                   : av_rescale_q(fmt->start_time, AV_TIME_BASE_Q, st->time_base);
+                   : av_rescale_q(fmt->start_time, AV_TIME_BASE_Q, fmt->time_base);
+    h->frames = 0;
     return 0;
 }
 
@@ -82,8 +80,9 @@ static void write_header(FPFrameMD5 *h, const AVFrame *frame)
             h->out_tb.num, h->out_tb.den, frame->width, frame->height, sar.num, sar.den);
 }
 
-int fp_framemd5_write(FPFrameMD5 *h, const AVFrame *frame)
+static int framemd5_show(FPVideoSink *s, const AVFrame *frame, FPOrientation o)
 {
+    FPFrameMD5 *h = s->priv;
     char hex[33];
     int size;
     int64_t pts = frame->best_effort_timestamp;
@@ -102,10 +101,35 @@ int fp_framemd5_write(FPFrameMD5 *h, const AVFrame *frame)
         duration = 1;
     fprintf(h->out, "0, %10" PRId64 ", %10" PRId64 ", %8" PRId64 ", %8d, %s\n", pts, pts, duration,
             size, hex);
-    return ferror(h->out) ? AVERROR(EIO) : 0;
+    (void)o; /* hashed as decoded, as ffmpeg -noautorotate does */
+    /* A full disk or a closed pipe ends the run at once, rather than losing lines unsaid. */
+    errno = 0;
+    if (fflush(h->out) || ferror(h->out))
+        return AVERROR(errno ? errno : EIO); /* ENOSPC, EPIPE: say which */
+    return 0;
 }
 
-void fp_framemd5_free(FPFrameMD5 **h)
+int fp_framemd5_sink_alloc(FPVideoSink **out, FILE *file)
 {
-    av_freep(h);
+    FPFrameMD5 *h = av_mallocz(sizeof(*h));
+
+    *out = NULL;
+    if (!h)
+        return AVERROR(ENOMEM);
+    h->out = file;
+    h->sink = (FPVideoSink){
+        .name = "framemd5",
+        .priv = h,
+        .open = framemd5_open,
+        .show = framemd5_show,
+    };
+    *out = &h->sink;
+    return 0;
+}
+
+void fp_framemd5_sink_free(FPVideoSink **s)
+{
+    if (*s)
+        av_free((*s)->priv);
+    *s = NULL;
 }

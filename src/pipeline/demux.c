@@ -416,9 +416,26 @@ void fp_demux_abort(FPDemux *d)
     pthread_mutex_unlock(&d->lock);
 }
 
-const AVFormatContext *fp_demux_format(FPDemux *d)
+int fp_demux_seekable(const FPDemux *d)
 {
-    return d->fmt;
+    return !d->fmt->pb || (d->fmt->pb->seekable & AVIO_SEEKABLE_NORMAL);
+}
+
+int fp_demux_ts_discont(const FPDemux *d)
+{
+    return !!(d->fmt->iformat->flags & AVFMT_TS_DISCONT);
+}
+
+int64_t fp_demux_start_time(const FPDemux *d)
+{
+    return d->fmt->start_time;
+}
+
+AVRational fp_demux_frame_rate(const FPDemux *d)
+{
+    AVStream *st = fp_demux_video_stream((FPDemux *)d);
+
+    return st ? av_guess_frame_rate(d->fmt, st, NULL) : (AVRational){0, 1};
 }
 
 void fp_demux_join(FPDemux *d)

@@ -473,86 +473,23 @@ int fp_render_redraw(FPRender *r)
     return 0;
 }
 
-/* The key bindings: ffplay's and mpv's habits. */
-static int command_for_key(const SDL_KeyboardEvent *key, FPCommand *cmd)
+static int handle_event(FPRender *r, const SDL_Event *ev, FPInput *in)
 {
-    memset(cmd, 0, sizeof(*cmd));
-    cmd->count = 1;
-    switch (key->keysym.sym) {
-    case SDLK_q:
-    case SDLK_ESCAPE:
-        cmd->type = FP_CMD_QUIT;
-        break;
-    case SDLK_SPACE:
-    case SDLK_p:
-        cmd->type = FP_CMD_TOGGLE;
-        break;
-    case SDLK_s:
-    case SDLK_PERIOD:
-        cmd->type = FP_CMD_STEP;
-        break;
-    case SDLK_COMMA:
-        cmd->type = FP_CMD_BACK;
-        break;
-    case SDLK_LEFT:
-    case SDLK_RIGHT:
-    case SDLK_UP:
-    case SDLK_DOWN:
-        cmd->type = FP_CMD_SEEK;
-        cmd->relative = 1;
-        cmd->seconds = key->keysym.sym == SDLK_LEFT    ? -5
-                       : key->keysym.sym == SDLK_RIGHT ? 5
-                       : key->keysym.sym == SDLK_UP    ? 60
-                                                       : -60;
-        break;
-    case SDLK_f:
-        cmd->type = FP_CMD_FULLSCREEN;
-        break;
-    case SDLK_i:
-        cmd->type = FP_CMD_INFO;
-        break;
-    case SDLK_c:
-        cmd->type = FP_CMD_SCREENSHOT; /* the player picks the file name */
-        break;
-    case SDLK_o:
-        cmd->type = FP_CMD_OVERLAY;
-        break;
-    case SDLK_9:
-    case SDLK_SLASH:
-    case SDLK_KP_DIVIDE:
-        cmd->type = FP_CMD_VOLUME;
-        cmd->count = -10;
-        break;
-    case SDLK_0:
-    case SDLK_ASTERISK:
-    case SDLK_KP_MULTIPLY:
-        cmd->type = FP_CMD_VOLUME;
-        cmd->count = 10;
-        break;
-    case SDLK_m:
-        cmd->type = FP_CMD_MUTE;
-        break;
-    default:
-        return 0;
-    }
-    return 1;
-}
-
-static int handle_event(FPRender *r, const SDL_Event *ev, FPCommand *cmd)
-{
+    memset(in, 0, sizeof(*in));
     switch (ev->type) {
     case SDL_QUIT:
-        memset(cmd, 0, sizeof(*cmd));
-        cmd->type = FP_CMD_QUIT;
+        in->type = FP_INPUT_CLOSE;
         return 1;
     case SDL_KEYDOWN:
-        return command_for_key(&ev->key, cmd);
+        in->type = FP_INPUT_KEY;
+        in->key = ev->key.keysym.sym;
+        in->repeat = ev->key.repeat;
+        return 1;
     case SDL_MOUSEBUTTONDOWN:
-        /* Every double-click toggles: SDL counts quick clicks on as 3, 4, ... */
+        /* Every double-click counts: SDL counts quick clicks on as 3, 4, ... */
         if (ev->button.button != SDL_BUTTON_LEFT || ev->button.clicks % 2)
             break;
-        memset(cmd, 0, sizeof(*cmd));
-        cmd->type = FP_CMD_FULLSCREEN;
+        in->type = FP_INPUT_DOUBLE_CLICK;
         return 1;
     case SDL_WINDOWEVENT:
         if (ev->window.event == SDL_WINDOWEVENT_EXPOSED ||
@@ -563,14 +500,14 @@ static int handle_event(FPRender *r, const SDL_Event *ev, FPCommand *cmd)
     return 0;
 }
 
-int fp_render_poll(FPRender *r, int timeout_ms, FPCommand *cmd)
+int fp_render_poll(FPRender *r, int timeout_ms, FPInput *input)
 {
     SDL_Event ev;
 
-    if (timeout_ms > 0 && SDL_WaitEventTimeout(&ev, timeout_ms) && handle_event(r, &ev, cmd))
+    if (timeout_ms > 0 && SDL_WaitEventTimeout(&ev, timeout_ms) && handle_event(r, &ev, input))
         return 1;
     while (SDL_PollEvent(&ev))
-        if (handle_event(r, &ev, cmd))
+        if (handle_event(r, &ev, input))
             return 1;
     return 0;
 }

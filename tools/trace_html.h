@@ -3,7 +3,7 @@
  * self-contained HTML page with an SVG timeline: a lane per thread, a band per
  * queue with its depth, and each packet's and frame's life from birth to
  * release, with its refcount changes. The page needs no network; the viewer
- * (src/trace_viewer.html) is built into the binary.
+ * (tools/trace_viewer.html) is built into the binary.
  */
 #ifndef FRAMEPIPE_SRC_TRACE_HTML_H
 #define FRAMEPIPE_SRC_TRACE_HTML_H

@@ -1,0 +1,102 @@
+/*
+ * The key bindings: ffplay's and mpv's habits. Each row of the table is one
+ * line of --help and the keys it names.
+ */
+#include <string.h>
+
+#include <SDL.h>
+
+#include "keys.h"
+
+#define MAX_BINDINGS 6
+
+typedef struct Binding {
+    SDL_Keycode key; /* 0 ends the list */
+    FPCommandType type;
+    double amount; /* a volume change in percent, or a relative seek in seconds */
+} Binding;
+
+#define B(key, type) {key, type, 0}
+#define BY(key, type, amount) {key, type, amount}
+
+typedef struct Row {
+    const char *keys;  /* as --help names them */
+    const char *what;  /* '\n' continues on the next line, under the first */
+    Binding bindings[MAX_BINDINGS];
+} Row;
+
+static const Row rows[] = {
+    {"q, Esc", "quit (closing the window quits too)",
+     {B(SDLK_q, FP_CMD_QUIT), B(SDLK_ESCAPE, FP_CMD_QUIT)}},
+    {"Space, p", "pause or play", {B(SDLK_SPACE, FP_CMD_TOGGLE), B(SDLK_p, FP_CMD_TOGGLE)}},
+    {"s, .", "step one frame forward (pauses)",
+     {B(SDLK_s, FP_CMD_STEP), B(SDLK_PERIOD, FP_CMD_STEP)}},
+    {",", "step one frame back (pauses)", {B(SDLK_COMMA, FP_CMD_BACK)}},
+    {"Left, Right", "seek 5 s back or forward, to the exact frame",
+     {BY(SDLK_LEFT, FP_CMD_SEEK, -5), BY(SDLK_RIGHT, FP_CMD_SEEK, 5)}},
+    {"Down, Up", "seek 60 s back or forward",
+     {BY(SDLK_DOWN, FP_CMD_SEEK, -60), BY(SDLK_UP, FP_CMD_SEEK, 60)}},
+    {"f, double-click", "fullscreen", {B(SDLK_f, FP_CMD_FULLSCREEN)}},
+    {"i", "time, frame number, picture type and queues in the title", {B(SDLK_i, FP_CMD_INFO)}},
+    {"c", "save the frame on screen as framepipe-TIME.png", {B(SDLK_c, FP_CMD_SCREENSHOT)}},
+    {"9, 0 (or /, *)", "volume down, up",
+     {BY(SDLK_9, FP_CMD_VOLUME, -10),
+      BY(SDLK_SLASH, FP_CMD_VOLUME, -10),
+      BY(SDLK_KP_DIVIDE, FP_CMD_VOLUME, -10),
+      BY(SDLK_0, FP_CMD_VOLUME, 10),
+      BY(SDLK_ASTERISK, FP_CMD_VOLUME, 10),
+      BY(SDLK_KP_MULTIPLY, FP_CMD_VOLUME, 10)}},
+    {"m", "mute", {B(SDLK_m, FP_CMD_MUTE)}},
+    {"o", "overlay: queue depths, reference counts of the frame shown\n"
+          "and of the history around it, the clock",
+     {B(SDLK_o, FP_CMD_OVERLAY)}},
+};
+
+static void fill(FPCommand *cmd, const Binding *b)
+{
+    cmd->type = b->type;
+    if (b->type == FP_CMD_VOLUME)
+        cmd->count = (int)b->amount;
+    if (b->type == FP_CMD_SEEK) {
+        cmd->relative = 1;
+        cmd->seconds = b->amount;
+    }
+}
+
+int fp_keys_command(const FPInput *input, FPCommand *cmd)
+{
+    memset(cmd, 0, sizeof(*cmd));
+    cmd->count = 1;
+    cmd->interactive = 1;
+    switch (input->type) {
+    case FP_INPUT_CLOSE:
+        cmd->type = FP_CMD_QUIT;
+        return 1;
+    case FP_INPUT_DOUBLE_CLICK:
+        cmd->type = FP_CMD_FULLSCREEN;
+        return 1;
+    case FP_INPUT_KEY:
+        for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+            for (const Binding *b = rows[i].bindings; b < rows[i].bindings + MAX_BINDINGS && b->key;
+                 b++)
+                if (b->key == input->key) {
+                    fill(cmd, b);
+                    return 1;
+                }
+        return 0;
+    default:
+        return 0;
+    }
+}
+
+void fp_keys_print_help(FILE *out)
+{
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        const char *line = rows[i].what;
+
+        fprintf(out, "  %-17s ", rows[i].keys);
+        for (const char *nl; (nl = strchr(line, '\n')); line = nl + 1)
+            fprintf(out, "%.*s\n%20s", (int)(nl - line), line, "");
+        fprintf(out, "%s\n", line);
+    }
+}

@@ -1,0 +1,61 @@
+/*
+ * The one command vocabulary of the player: everything a key, a script line,
+ * or any later client (a socket) can ask of a running player. Commands are
+ * posted with fp_player_post() (player.h) and carried out one at a time, in
+ * the order they were posted, on the thread that runs fp_player_run().
+ */
+#ifndef FRAMEPIPE_COMMAND_H
+#define FRAMEPIPE_COMMAND_H
+
+#include <stddef.h>
+
+typedef enum FPCommandType {
+    FP_CMD_NONE,
+    FP_CMD_QUIT,
+    FP_CMD_PAUSE,
+    FP_CMD_PLAY,
+    FP_CMD_TOGGLE,
+    FP_CMD_STEP,       /**< count frames forward, pausing */
+    FP_CMD_BACK,       /**< count frames back, pausing */
+    FP_CMD_SEEK,       /**< to seconds (from the first frame), or by seconds if relative */
+    FP_CMD_WAIT,       /**< let playback run for seconds */
+    FP_CMD_MD5,        /**< the MD5 of the frame on screen, as an FP_EVENT_FRAME_MD5 */
+    FP_CMD_SCREENSHOT, /**< save the frame on screen as a PNG at path ("": a name of its time) */
+    FP_CMD_FULLSCREEN,
+    FP_CMD_INFO,       /**< toggle the information line */
+    FP_CMD_OVERLAY,    /**< toggle the ownership overlay */
+    FP_CMD_VOLUME,     /**< change the volume by count (percent) */
+    FP_CMD_MUTE,
+} FPCommandType;
+
+#define FP_COMMAND_PATH_MAX 1024
+
+typedef struct FPCommand {
+    FPCommandType type;
+    int count;       /**< FP_CMD_STEP, FP_CMD_BACK: frames (1 or more); FP_CMD_VOLUME: percent */
+    double seconds;  /**< FP_CMD_SEEK, FP_CMD_WAIT */
+    int relative;    /**< FP_CMD_SEEK: seconds is an offset from the frame on screen */
+    int keyframe;    /**< FP_CMD_SEEK: land on the keyframe at or before the target */
+    /**
+     * A key held down rather than a script line: relative seeks posted while
+     * another interactive seek waits or runs are merged into it (one seek by
+     * their sum), instead of queueing one seek per key repeat.
+     */
+    int interactive;
+    char path[FP_COMMAND_PATH_MAX]; /**< FP_CMD_SCREENSHOT */
+} FPCommand;
+
+/**
+ * Parse one script line. '#' starts a comment that runs to the end of the
+ * line; blank and comment-only lines parse to FP_CMD_NONE.
+ *
+ * @param cmd  Filled on success; cleared, count 1, before parsing.
+ * @param err  On failure, a message naming what is wrong (err_size bytes).
+ * @return 0; AVERROR(EINVAL) with a message in err. Thread-safe.
+ */
+int fp_command_parse(const char *line, FPCommand *cmd, char *err, size_t err_size);
+
+/** The script word of type ("step", "seek" ...), or "?" for none. */
+const char *fp_command_name(FPCommandType type);
+
+#endif /* FRAMEPIPE_COMMAND_H */

@@ -1,0 +1,97 @@
+/*
+ * FPVideoSink: where the player puts the frames it shows. The SDL window is
+ * one; the framepipe program's --framemd5 writer is another; a test's fake
+ * that records what it was shown is a third. The player core knows sinks only
+ * through this table of functions.
+ *
+ * Every function is called on the thread that runs fp_player_run() (the
+ * render thread), except open(), which fp_player_open() calls on its own
+ * thread. A sink is never called from two threads at once.
+ */
+#ifndef FRAMEPIPE_VIDEO_SINK_H
+#define FRAMEPIPE_VIDEO_SINK_H
+
+#include <stdint.h>
+
+#include <libavutil/frame.h>
+#include <libavutil/rational.h>
+
+/** How a picture is turned on display: what a display matrix asks for. */
+typedef struct FPOrientation {
+    int rotation; /**< clockwise on display: 0, 90, 180 or 270 */
+    int hflip;    /**< mirrored left to right, before the rotation */
+} FPOrientation;
+
+/** What the player tells a sink when it opens, before any frame. */
+typedef struct FPVideoFormat {
+    const char *name;          /**< the input's name, for a window title; borrowed for the call */
+    int has_video;             /**< 0 for sound alone: nothing will be shown */
+    int width, height;         /**< the coded size of the first picture; 0 when unknown */
+    AVRational sar;            /**< its sample aspect ratio; 0/1 when unknown */
+    FPOrientation orientation; /**< the stream's rotation and flip on display */
+    AVRational time_base;      /**< of the frames' best_effort_timestamp */
+    AVRational frame_rate;     /**< the stream's guessed rate; 0/1 when unknown */
+    int64_t start_time;        /**< the input's start, in AV_TIME_BASE; AV_NOPTS_VALUE unknown */
+} FPVideoFormat;
+
+typedef enum FPInputType {
+    FP_INPUT_NONE,
+    FP_INPUT_KEY,          /**< a key went down: key, repeat */
+    FP_INPUT_DOUBLE_CLICK, /**< the left button, twice */
+    FP_INPUT_CLOSE,        /**< the window's close button */
+} FPInputType;
+
+/** What a person did in a sink's window, before anything decides what it means. */
+typedef struct FPInput {
+    FPInputType type;
+    int key;    /**< FP_INPUT_KEY: the SDL keycode (SDL_Keycode) */
+    int repeat; /**< FP_INPUT_KEY: 1 when the key is held down and repeats */
+} FPInput;
+
+typedef struct FPVideoSink FPVideoSink;
+
+struct FPVideoSink {
+    const char *name; /**< "window", "framemd5" ... */
+    void *priv;       /**< the implementation's own */
+
+    /**
+     * Required. Get ready for pictures of fmt (read only, for the call).
+     * @return 0, or a negative AVERROR: fp_player_open() then fails with it.
+     */
+    int (*open)(FPVideoSink *s, const FPVideoFormat *fmt);
+
+    /**
+     * Required. Show frame, turned as o says. frame is read only and stays
+     * the player's: the sink must not keep a reference after returning
+     * (it may take one with av_frame_ref() and drop it later, if it must).
+     * @return 0, or a negative AVERROR: playback ends with it.
+     */
+    int (*show)(FPVideoSink *s, const AVFrame *frame, FPOrientation o);
+
+    /** Optional. Show the last picture again (after the overlay changed). */
+    int (*redraw)(FPVideoSink *s);
+
+    /**
+     * Optional (a sink without a window has no input). Wait at most
+     * timeout_ms (0: only what is pending) for what a person does.
+     * @return 1 with *input filled; 0 when nothing happened.
+     */
+    int (*poll)(FPVideoSink *s, int timeout_ms, FPInput *input);
+
+    /** Optional. The window title (UTF-8). */
+    void (*set_title)(FPVideoSink *s, const char *title);
+
+    /**
+     * Optional. Text over the picture from the next redraw on; NULL: none.
+     * @return 0, or a negative AVERROR when the text cannot be shown.
+     */
+    int (*set_overlay)(FPVideoSink *s, const char *text);
+
+    /** Optional. Between a window and the whole screen. */
+    void (*toggle_fullscreen)(FPVideoSink *s);
+
+    /** Optional. What draws the pictures, for statistics ("software", "opengl"). */
+    const char *(*driver)(FPVideoSink *s);
+};
+
+#endif /* FRAMEPIPE_VIDEO_SINK_H */

@@ -1,0 +1,250 @@
+/*
+ * The render thread's loop. It carries out commands one at a time, in the
+ * order they were posted (inbox.c), and plays between them: the operation
+ * under way (a seek, steps, a wait) advances a little on every turn, so that
+ * the window and the inbox are answered while it runs.
+ */
+#include <math.h>
+#include <string.h>
+
+#include <libavutil/time.h>
+
+#include "player_internal.h"
+
+/* Hands what a person did in a window to the owner, who may post a command for it. */
+static void poll_input(FPPlayer *p, int timeout_ms)
+{
+    FPEvent ev = {.type = FP_EVENT_INPUT};
+
+    while (p->window->poll(p->window, timeout_ms, &ev.input)) {
+        fp_emit(p, &ev);
+        timeout_ms = 0;
+    }
+}
+
+void fp_idle(FPPlayer *p, double seconds)
+{
+    seconds = FFMIN(FFMAX(seconds, 0.001), FP_SLICE_SECONDS);
+    if (p->window)
+        poll_input(p, (int)ceil(seconds * 1000));
+    else if (p->op.type == FP_CMD_NONE && fp_inbox_commands_live(p))
+        fp_inbox_wait(p, seconds); /* wakes when a command comes */
+    else
+        av_usleep((unsigned)(seconds * 1e6));
+}
+
+static void redraw(FPPlayer *p)
+{
+    for (int i = 0; i < p->nb_sinks; i++)
+        if (p->sinks[i]->redraw)
+            p->sinks[i]->redraw(p->sinks[i]);
+}
+
+/* Starts cmd. Returns FP_FINISHED when it completed at once, FP_CONTINUE when it runs on. */
+static int start_command(FPPlayer *p, const FPCommand *cmd)
+{
+    const AVFrame *f = fp_on_screen(p);
+    double now_s = f ? fp_ts_seconds(p, f->best_effort_timestamp) : 0;
+
+    p->op.type = cmd->type;
+    p->op.count = cmd->count;
+    p->op.interactive = cmd->interactive;
+    if (!p->video_st && fp_sound_refuses(p, cmd))
+        return FP_FINISHED;
+    switch (cmd->type) {
+    case FP_CMD_PAUSE:
+    case FP_CMD_PLAY:
+    case FP_CMD_TOGGLE:
+        fp_pacing_set_paused(p, cmd->type == FP_CMD_TOGGLE ? !p->paused
+                                                           : cmd->type == FP_CMD_PAUSE);
+        if (p->paused || !fp_pacing_sound_ahead(p))
+            return FP_FINISHED;
+        /* Seek the reader back to the picture; both streams restart from there. */
+        p->op.mode = FP_SEEK_RESYNC;
+        p->op.target = f->best_effort_timestamp;
+        fp_seek_request(p, f->best_effort_timestamp);
+        return FP_CONTINUE;
+    case FP_CMD_STEP:
+    case FP_CMD_BACK:
+        fp_pacing_set_paused(p, 1);
+        return FP_CONTINUE;
+    case FP_CMD_SEEK:
+        if (!p->seekable) {
+            fp_message(p, AV_LOG_ERROR, "cannot seek: the input is not seekable");
+            return FP_FINISHED;
+        }
+        if (!p->video_st) {
+            fp_sound_seek(p, cmd);
+            return FP_FINISHED;
+        }
+        fp_seek_start(p, cmd->keyframe ? FP_SEEK_KEY : FP_SEEK_EXACT,
+                      fp_seconds_ts(p, FFMAX(cmd->relative ? now_s + cmd->seconds
+                                                           : cmd->seconds, 0)));
+        return FP_CONTINUE;
+    case FP_CMD_WAIT:
+        p->op.until = fp_clock_now() + cmd->seconds;
+        return FP_CONTINUE;
+    case FP_CMD_MD5:
+        fp_info_md5(p);
+        return FP_FINISHED;
+    case FP_CMD_SCREENSHOT:
+        fp_info_screenshot(p, cmd->path);
+        return FP_FINISHED;
+    case FP_CMD_FULLSCREEN:
+        if (p->window && p->window->toggle_fullscreen)
+            p->window->toggle_fullscreen(p->window);
+        return FP_FINISHED;
+    case FP_CMD_INFO:
+        p->info = !p->info;
+        fp_info_update_title(p);
+        return FP_FINISHED;
+    case FP_CMD_VOLUME:
+        if (p->audio)
+            fp_audio_out_set_volume(p->audio, fp_audio_out_volume(p->audio) + cmd->count);
+        return FP_FINISHED;
+    case FP_CMD_MUTE:
+        if (p->audio)
+            fp_audio_out_toggle_mute(p->audio);
+        return FP_FINISHED;
+    case FP_CMD_OVERLAY:
+        p->overlay = !p->overlay;
+        fp_info_update_overlay(p);
+        redraw(p);
+        return FP_FINISHED;
+    default:
+        return FP_FINISHED;
+    }
+}
+
+static int advance_operation(FPPlayer *p)
+{
+    switch (p->op.type) {
+    case FP_CMD_SEEK:
+    case FP_CMD_PLAY:
+    case FP_CMD_TOGGLE: /* bringing the sound back (fp_pacing_sound_ahead) */
+        return fp_seek_advance(p);
+    case FP_CMD_STEP:
+        return fp_step_forward(p);
+    case FP_CMD_BACK:
+        return p->op.seeking ? fp_seek_advance(p) : fp_step_back(p);
+    case FP_CMD_WAIT:
+        if (fp_clock_now() >= p->op.until)
+            return FP_FINISHED;
+        if (p->paused) {
+            fp_idle(p, p->op.until - fp_clock_now());
+            return FP_CONTINUE;
+        }
+        return fp_pacing_advance(p) == FP_FINISHED ? FP_FINISHED : FP_CONTINUE;
+    default:
+        return FP_FINISHED;
+    }
+}
+
+static void complete_operation(FPPlayer *p)
+{
+    uint64_t id = p->op.id;
+
+    memset(&p->op, 0, sizeof(p->op));
+    fp_command_done(p, id);
+}
+
+/*
+ * Arrow keys pressed while a seek by key runs move its target instead of
+ * queueing more seeks; the reader drops the request they replace.
+ */
+static void merge_keys(FPPlayer *p)
+{
+    FPPosted next;
+
+    while (p->op.type == FP_CMD_SEEK && p->op.mode == FP_SEEK_EXACT && p->op.interactive &&
+           fp_inbox_peek(p, &next) && next.cmd.type == FP_CMD_SEEK && next.cmd.relative &&
+           next.cmd.interactive && fp_inbox_take(p, &next)) {
+        fp_seek_start(p, FP_SEEK_EXACT,
+                      p->op.target + llrint(next.cmd.seconds / av_q2d(p->video_st->time_base)));
+        fp_command_done(p, next.id);
+    }
+}
+
+static int show_first_frame(FPPlayer *p)
+{
+    int ret;
+
+    do {
+        if (atomic_load(&p->quit))
+            return AVERROR_EXIT;
+        ret = fp_intake_fetch(p, p->window ? (int64_t)(FP_SLICE_SECONDS * 1e6) : -1);
+        if (ret == AVERROR(EAGAIN))
+            fp_idle(p, 0);
+    } while (ret == AVERROR(EAGAIN));
+    if (ret == AVERROR_EOF)
+        return FP_ERROR_NO_FRAMES;
+    if (ret < 0)
+        return ret;
+    p->first_pts = p->pending->best_effort_timestamp;
+    ret = fp_intake_append(p);
+    if (ret < 0)
+        return ret;
+    ret = fp_show(p, 0);
+    /* Only now: the first present can take tens of milliseconds (a new X shared-memory image). */
+    fp_clock_set(&p->clock, 0, fp_clock_now());
+    fp_pacing_set_paused(p, p->opts.start_paused);
+    return ret;
+}
+
+/* One turn of the loop: FP_CONTINUE, FP_FINISHED (playback is over) or an error. */
+static int turn(FPPlayer *p)
+{
+    FPPosted next;
+    int ret;
+
+    if (p->window)
+        poll_input(p, 0);
+    if (atomic_load(&p->quit))
+        return FP_FINISHED;
+    merge_keys(p);
+    if (p->op.type == FP_CMD_NONE && fp_inbox_take(p, &next)) {
+        p->op.id = next.id;
+        if (start_command(p, &next.cmd) == FP_FINISHED)
+            complete_operation(p);
+        return FP_CONTINUE;
+    }
+    if (p->op.type != FP_CMD_NONE) {
+        ret = advance_operation(p);
+        if (ret == FP_FINISHED)
+            complete_operation(p);
+        return ret < 0 ? ret : FP_CONTINUE;
+    }
+    if (!p->paused)
+        return fp_pacing_advance(p);
+    /* Paused with nothing to do. Headless, only a command can resume it. */
+    if (!p->window && !fp_inbox_commands_live(p))
+        return FP_FINISHED;
+    fp_idle(p, FP_SLICE_SECONDS);
+    return FP_CONTINUE;
+}
+
+/* Sound alone starts at once, with the window (if any) black. */
+static int start_sound(FPPlayer *p)
+{
+    fp_pacing_set_paused(p, p->opts.start_paused);
+    redraw(p);
+    return 0;
+}
+
+int fp_playback_run(FPPlayer *p)
+{
+    int ret;
+
+    fp_trace_set_thread("render");
+    p->serial = 0;
+    p->last_ts = AV_NOPTS_VALUE;
+    p->paced = p->window || p->opts.realtime || p->opts.commands;
+    ret = p->video_st ? show_first_frame(p) : start_sound(p);
+    while (ret >= 0 && !atomic_load(&p->quit)) {
+        ret = turn(p);
+        if (ret == FP_FINISHED)
+            return 0;
+    }
+    /* A quit is not a failure: see fp_player_run(). */
+    return ret == AVERROR_EXIT && atomic_load(&p->quit) ? 0 : FFMIN(ret, 0);
+}

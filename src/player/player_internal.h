@@ -1,0 +1,259 @@
+/*
+ * Internal: the FPPlayer struct and the doors between the player's rooms.
+ *
+ *   player.c      open, threads, run, stats, close (the start and stop order)
+ *   inbox.c       fp_player_post(): commands from any thread; events out
+ *   loop.c        the render thread's loop: commands one at a time, playing between them
+ *   intake.c      frames from the frame queue into the step history, and onto the sinks
+ *   pacing.c      the clocks: when the next frame is due, pause, late drops, sync to sound
+ *   seek.c        the seek state machine (exact, keyframe, history refill, sound resync)
+ *   step.c        steps forward and back through the history
+ *   info.c        what the title and the overlay say; md5 and screenshot commands
+ *   sound.c       what differs for sound alone: seeks by the audio clock, refusals
+ *
+ * Everything below "render thread" in FPPlayer belongs to the thread in
+ * fp_player_run() and is touched by no other.
+ */
+#ifndef FRAMEPIPE_SRC_PLAYER_INTERNAL_H
+#define FRAMEPIPE_SRC_PLAYER_INTERNAL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include <libavformat/avformat.h>
+#include <libavutil/frame.h>
+
+#include "framepipe/command.h"
+#include "framepipe/frame_queue.h"
+#include "framepipe/packet_queue.h"
+#include "framepipe/player.h"
+#include "framepipe/video_sink.h"
+#include "audio_out.h"
+#include "clock.h"
+#include "decode.h"
+#include "demux.h"
+#include "history.h"
+#include "trace.h"
+
+/* Return values of the render thread's steps, besides negative errors. */
+enum { FP_CONTINUE = 0, FP_FINISHED = 1 };
+
+/* Longest a wait lasts before events, commands and the quit flag are looked at again. */
+#define FP_SLICE_SECONDS 0.010
+
+#define FP_MAX_SINKS 2
+
+typedef enum FPSeekMode {
+    FP_SEEK_EXACT,  /* show the first frame at or after the target */
+    FP_SEEK_KEY,    /* show the keyframe the seek lands on, at or before the target */
+    FP_SEEK_BACK,   /* fill the history with the frames before its first one */
+    FP_SEEK_RESYNC, /* bring the sound back to the picture on screen; the history stays */
+} FPSeekMode;
+
+/* A command in the inbox. */
+typedef struct FPPosted {
+    FPCommand cmd;
+    uint64_t id;
+} FPPosted;
+
+/* What the render thread is busy with; one at a time. */
+typedef struct FPOperation {
+    FPCommandType type; /* FP_CMD_NONE when idle */
+    uint64_t id;        /* the command's, for its FP_EVENT_COMMAND_DONE */
+    int interactive;    /* from a key: later arrow keys move a seek's target */
+    int count;          /* steps still to take */
+    double until;       /* FP_CMD_WAIT: wall time it ends */
+
+    /* FP_CMD_SEEK, and FP_CMD_BACK while it refills the history */
+    int seeking;
+    FPSeekMode mode;
+    int64_t target;     /* stream time base */
+    int64_t seek_ts;    /* where the newest request went */
+    int64_t request;    /* its id */
+    int attempts;
+    int landed;         /* a frame of the new serial arrived */
+    int prev_serial;    /* to fall back to when the seek fails */
+} FPOperation;
+
+struct FPPlayer {
+    FPPlayerOptions opts;
+    unsigned size_refusals; /* fp_size_watch_count() when opening began */
+    char *path;
+    FPDemux *demux;
+    FPDecoder *decoder;
+    FPPacketQueue *video_pq;
+    FPFrameQueue *video_fq;
+    FPVideoSink *window;  /* the player's own SDL window; NULL when headless */
+    FPVideoSink *sinks[FP_MAX_SINKS]; /* the window, then opts.sink */
+    int nb_sinks;
+    FPTrace *trace;       /* NULL unless --trace-ownership */
+    /* Sound; all NULL without it. */
+    AVStream *audio_st;
+    FPDecoder *audio_decoder;
+    FPPacketQueue *audio_pq;
+    FPFrameQueue *audio_fq;
+    FPAudioOut *audio;
+    AVStream *video_st;   /* owned by the demuxer */
+    FPOrientation orientation; /* the stream's display matrix, unless --no-autorotate */
+    int seekable;         /* the demuxer can seek the input */
+    int ts_discont;       /* the format's timestamps may jump (AVFMT_TS_DISCONT) */
+    int threads_started;
+    atomic_int quit;      /* set by fp_player_request_quit() from any thread */
+
+    /* The inbox (inbox.c): commands posted from any thread, under inbox_lock. */
+    pthread_mutex_t inbox_lock;
+    pthread_cond_t inbox_cond; /* signalled on a post, on the end of commands and on quit */
+    FPPosted inbox[FP_PLAYER_MAX_POSTED];
+    int inbox_count;
+    uint64_t last_id;
+    int commands_ended;   /* fp_player_end_commands() was called */
+
+    /* Counters that fp_player_stats() reads from any thread. */
+    atomic_llong displayed, dropped, stale, seeks;
+    pthread_mutex_t drift_lock;
+    int64_t drift_samples; /* under drift_lock, with the two below */
+    double drift_max, drift_sum;
+
+    /* Everything below belongs to the render thread. */
+    FPHistory *history;   /* the frame on screen is the entry at its cursor */
+    AVFrame *pending;     /* taken from the frame queue, not yet in the history */
+    int have_pending;
+    int serial;           /* frames of other serials are stale; -1 while a seek is unanswered */
+    int eof;              /* the stream of this serial has ended */
+    int skipping;         /* drop frames the history already holds (after refilling it) */
+    int paused;
+    int paced;
+    int info;             /* show the information line in the title */
+    int overlay;          /* show queues, references and clocks over the picture */
+    int64_t first_pts;    /* of the first frame; times count from it */
+    int64_t last_ts;      /* to give untimed frames a timestamp */
+    FPClock clock;
+    FPOperation op;
+    double sound_wait_until; /* clock time until which the picture waits for the sound to start */
+};
+
+/* ---- player.c ---- */
+
+/* The one line FPPlayerOptions.error carries when fp_player_run() fails. */
+void fp_player_set_error(FPPlayer *p, const char *fmt, ...) av_printf_format(2, 3);
+
+/* The loop of the render thread, for a picture or for sound alone; see fp_player_run(). */
+int fp_playback_run(FPPlayer *p);
+
+/* ---- inbox.c ---- */
+
+int fp_inbox_init(FPPlayer *p);
+void fp_inbox_uninit(FPPlayer *p);
+
+/* Render thread: take the oldest posted command. Returns 1 with *out filled, else 0. */
+int fp_inbox_take(FPPlayer *p, FPPosted *out);
+
+/* Render thread: the oldest posted command, left in place; 1 when there is one. */
+int fp_inbox_peek(FPPlayer *p, FPPosted *out);
+
+/* Render thread: wait at most seconds for a post, the end of commands, or a quit. */
+void fp_inbox_wait(FPPlayer *p, double seconds);
+
+/* Whether commands may still come: opts.commands, and the client has not ended, or some wait. */
+int fp_inbox_commands_live(FPPlayer *p);
+
+/* Hand an event to opts.on_event, if any. */
+void fp_emit(FPPlayer *p, const FPEvent *ev);
+
+/* An FP_EVENT_MESSAGE, formatted. */
+void fp_message(FPPlayer *p, int level, const char *fmt, ...) av_printf_format(3, 4);
+
+/* An FP_EVENT_COMMAND_DONE for id (0: nothing is said). */
+void fp_command_done(FPPlayer *p, uint64_t id);
+
+/* ---- loop.c ---- */
+
+/* Wait up to seconds while still answering the window and the inbox. */
+void fp_idle(FPPlayer *p, double seconds);
+
+/* ---- intake.c ---- */
+
+double fp_ts_seconds(const FPPlayer *p, int64_t ts);
+int64_t fp_seconds_ts(const FPPlayer *p, double seconds);
+const AVFrame *fp_on_screen(const FPPlayer *p);
+double fp_frame_seconds(const FPPlayer *p, const AVFrame *f); /* how long f lasts */
+FPOrientation fp_orientation_of(const FPPlayer *p, const AVFrame *f);
+
+/*
+ * Take the next frame of the current serial into p->pending, dropping stale
+ * ones. Returns 0, AVERROR_EOF, AVERROR(EAGAIN) (nothing within timeout_us, or
+ * a seek is not answered yet), or AVERROR_EXIT.
+ */
+int fp_intake_fetch(FPPlayer *p, int64_t timeout_us);
+
+/* Move p->pending into the history at index; on failure it is dropped. */
+int fp_intake_keep(FPPlayer *p, int index, int make_cursor);
+
+/* p->pending at the end of the history, as its cursor. */
+int fp_intake_append(FPPlayer *p);
+
+/* Drop p->pending, if there is one. */
+void fp_intake_drop(FPPlayer *p);
+
+/*
+ * Put history entry index on every sink and make it the cursor.
+ * Returns 0, or the first sink's error: the run ends with it.
+ */
+int fp_show(FPPlayer *p, int index);
+
+/* ---- pacing.c ---- */
+
+/* The sound's clock in the picture's terms (seconds from the first frame), when it leads. */
+int fp_pacing_audio_time(FPPlayer *p, double now, double *t);
+
+/* The time that should be on screen now. */
+double fp_pacing_master_time(FPPlayer *p, double now);
+
+/* Sound is about to start: the picture holds until it does. */
+void fp_pacing_expect_sound(FPPlayer *p, double now);
+
+void fp_pacing_set_paused(FPPlayer *p, int paused);
+
+/* One step of real-time playback: show, drop or wait for the next frame. */
+int fp_pacing_advance(FPPlayer *p);
+
+/* Whether playing on needs the sound brought back to the picture first (after back-steps). */
+int fp_pacing_sound_ahead(FPPlayer *p);
+
+/* A jump of the timestamps larger than this is a discontinuity, not a gap or lateness. */
+double fp_pacing_discontinuity(const FPPlayer *p);
+
+/* ---- seek.c ---- */
+
+void fp_seek_start(FPPlayer *p, FPSeekMode mode, int64_t target);
+
+/* Seek the reader to seek_ts for the operation under way (its mode already set). */
+void fp_seek_request(FPPlayer *p, int64_t seek_ts);
+
+int fp_seek_advance(FPPlayer *p);
+
+/* ---- step.c ---- */
+
+int fp_step_forward(FPPlayer *p);
+int fp_step_back(FPPlayer *p);
+
+/* ---- sound.c: sound alone (p->video_st == NULL) ---- */
+
+/* A seek by the audio clock; the device drops what comes before the target. */
+void fp_sound_seek(FPPlayer *p, const FPCommand *cmd);
+
+/* Refuse, with a message, what needs a picture: 1 when cmd was refused. */
+int fp_sound_refuses(FPPlayer *p, const FPCommand *cmd);
+
+/* Playing: 1 once the sound has ended, else waits a slice and returns 0. */
+int fp_sound_advance(FPPlayer *p);
+
+/* ---- info.c ---- */
+
+void fp_info_update_title(FPPlayer *p);
+void fp_info_update_overlay(FPPlayer *p);
+void fp_info_md5(FPPlayer *p);
+void fp_info_screenshot(FPPlayer *p, const char *path);
+
+#endif /* FRAMEPIPE_SRC_PLAYER_INTERNAL_H */

@@ -1,0 +1,205 @@
+/*
+ * The seek state machine. A seek asks the reader to jump (fp_demux_request_seek),
+ * waits for the serial the jump started, then takes frames of that serial
+ * until the mode is satisfied:
+ *
+ *   FP_SEEK_EXACT   the first frame at or after the target is shown; the ones
+ *                   before it enter the history unshown, for back-steps
+ *   FP_SEEK_KEY     the first frame after the jump (a keyframe) is shown
+ *   FP_SEEK_BACK    the frames before the history's first one are inserted in
+ *                   front of it, then the one just before it is shown
+ *   FP_SEEK_RESYNC  the sound restarts at the picture; the picture goes on from
+ *                   its history
+ *
+ * A jump that lands after what the mode needs (containers without an index
+ * do that) is retried further back: 1 s, 2 s, 4 s ... before the target.
+ */
+#include <math.h>
+
+#include "compat.h"
+#include "player_internal.h"
+
+/* How often a seek that landed after its target goes back further. */
+#define MAX_SEEK_ATTEMPTS 12
+
+void fp_seek_request(FPPlayer *p, int64_t seek_ts)
+{
+    FPOperation *op = &p->op;
+
+    if (p->serial >= 0)
+        op->prev_serial = p->serial;
+    op->seek_ts = FFMAX(seek_ts, p->first_pts);
+    atomic_fetch_add(&p->seeks, 1);
+    op->request = fp_demux_request_seek(p->demux, op->seek_ts,
+                                        op->seek_ts <= p->first_pts ? FP_DEMUX_SEEK_START : 0);
+    op->landed = 0;
+    op->seeking = 1;
+    fp_intake_drop(p);
+    p->serial = -1; /* take nothing until the reader says which serial the seek started */
+}
+
+void fp_seek_start(FPPlayer *p, FPSeekMode mode, int64_t target)
+{
+    FPOperation *op = &p->op;
+
+    op->mode = mode;
+    op->target = FFMAX(target, p->first_pts);
+    op->attempts = 0;
+    /*
+     * The sound to play next starts where the exact seek lands; a keyframe
+     * seek lands at a keyframe not known yet, so until it shows, no sound is
+     * behind the picture. A refill for back-steps keeps the picture where it is.
+     */
+    if (p->audio && mode != FP_SEEK_BACK)
+        fp_audio_out_set_position(p->audio, mode == FP_SEEK_EXACT
+                                                ? op->target * av_q2d(p->video_st->time_base)
+                                                : -INFINITY);
+    /* A refill must land strictly before the history's first frame, even on a keyframe. */
+    fp_seek_request(p, mode == FP_SEEK_BACK ? op->target - 1 : op->target);
+}
+
+/* The seek landed after what it needs: go back further. */
+static int seek_earlier(FPPlayer *p)
+{
+    FPOperation *op = &p->op;
+    AVRational tb = p->video_st->time_base;
+
+    if (op->seek_ts <= p->first_pts || op->attempts >= MAX_SEEK_ATTEMPTS)
+        return 0;
+    op->attempts++;
+    fp_seek_request(p, op->target - av_rescale_q(1LL << (op->attempts - 1), (AVRational){1, 1}, tb));
+    return 1;
+}
+
+/* The refill reached the history's old first frame (or the end): show the frame before it. */
+static int finish_back_refill(FPPlayer *p)
+{
+    int cursor = fp_history_cursor(p->history), ret;
+
+    p->op.seeking = 0;
+    p->skipping = 1; /* the stream continues with frames the history already holds */
+    if (cursor == 0) /* nothing before it after all: this is the first frame */
+        return FP_FINISHED;
+    p->op.count--;
+    ret = fp_show(p, cursor - 1);
+    if (ret < 0)
+        return ret;
+    return p->op.count ? FP_CONTINUE : FP_FINISHED;
+}
+
+/* The reader's answer to the newest request: 1 once the new serial is known, else 0. */
+static int wait_for_jump(FPPlayer *p)
+{
+    int serial;
+
+    if (!fp_demux_seek_result(p->demux, p->op.request, &serial)) {
+        fp_idle(p, 0.001); /* the reader answers within one packet read */
+        return 0;
+    }
+    if (serial < 0) { /* the demuxer could not seek; nothing was flushed */
+        p->serial = p->op.prev_serial;
+        p->op.seeking = 0;
+        return -1;
+    }
+    p->serial = serial;
+    p->eof = 0;
+    p->skipping = 0;
+    p->last_ts = AV_NOPTS_VALUE;
+    return 1;
+}
+
+/* The new serial ended before the mode was satisfied. */
+static int seek_reached_end(FPPlayer *p)
+{
+    FPOperation *op = &p->op;
+    int ret;
+
+    if (!op->landed && seek_earlier(p))
+        return FP_CONTINUE;
+    if (op->mode == FP_SEEK_BACK)
+        return finish_back_refill(p);
+    op->seeking = 0;
+    if (op->mode == FP_SEEK_RESYNC || !fp_history_count(p->history))
+        return FP_FINISHED; /* a resync: the history holds the rest */
+    /* Past the last frame: the last frame it is. */
+    ret = fp_show(p, fp_history_count(p->history) - 1);
+    return ret < 0 ? ret : FP_FINISHED;
+}
+
+/* The frame in p->pending belongs to the new serial: what the mode does with it. */
+static int take_landed(FPPlayer *p, int64_t pts)
+{
+    FPOperation *op = &p->op;
+    const AVFrame *last;
+    int ret;
+
+    switch (op->mode) {
+    case FP_SEEK_KEY:
+    case FP_SEEK_EXACT:
+        ret = fp_intake_append(p);
+        if (ret < 0)
+            return ret;
+        if (op->mode == FP_SEEK_EXACT && pts < op->target)
+            return FP_CONTINUE;
+        op->seeking = 0;
+        ret = fp_show(p, fp_history_cursor(p->history));
+        if (ret < 0)
+            return ret;
+        if (!p->paused)
+            fp_pacing_expect_sound(p, fp_clock_now());
+        return FP_FINISHED;
+    case FP_SEEK_RESYNC:
+        /* The sound restarts at or before the picture; the picture goes on from its history. */
+        last = fp_history_get(p->history, fp_history_count(p->history) - 1);
+        if (last && pts <= last->best_effort_timestamp)
+            fp_intake_drop(p);
+        p->skipping = 1;
+        op->seeking = 0;
+        fp_pacing_expect_sound(p, fp_clock_now());
+        return FP_FINISHED;
+    case FP_SEEK_BACK:
+        if (pts >= op->target) {
+            fp_intake_drop(p);
+            return finish_back_refill(p);
+        }
+        /* Before the old first frame, which stays the cursor until the run is complete. */
+        return fp_intake_keep(p, fp_history_cursor(p->history), 0);
+    }
+    return FP_CONTINUE;
+}
+
+int fp_seek_advance(FPPlayer *p)
+{
+    FPOperation *op = &p->op;
+    int64_t pts;
+    int ret;
+
+    if (p->serial < 0) {
+        ret = wait_for_jump(p);
+        if (ret <= 0)
+            return ret < 0 ? FP_FINISHED : FP_CONTINUE;
+    }
+    ret = fp_intake_fetch(p, (int64_t)(FP_SLICE_SECONDS * 1e6));
+    if (ret == AVERROR(EAGAIN))
+        return FP_CONTINUE;
+    if (ret == AVERROR_EOF)
+        return seek_reached_end(p);
+    if (ret < 0)
+        return ret;
+
+    pts = p->pending->best_effort_timestamp;
+    if (!op->landed) {
+        /* Exact needs a frame before the target to prove the next one is the first at or after it. */
+        int too_late = op->mode == FP_SEEK_BACK ? pts >= op->target : pts > op->target;
+
+        av_log(NULL, AV_LOG_DEBUG, "render: seek %lld for ts %lld landed on ts %lld (key %d)\n",
+               (long long)op->request, (long long)op->target, (long long)pts,
+               fp_frame_is_key(p->pending));
+        if (too_late && seek_earlier(p))
+            return FP_CONTINUE;
+        op->landed = 1;
+        if (op->mode == FP_SEEK_EXACT || op->mode == FP_SEEK_KEY)
+            fp_history_clear(p->history); /* a new place: the old run is not adjacent to it */
+    }
+    return take_landed(p, pts);
+}
