@@ -253,7 +253,8 @@ void fp_player_stats(FPPlayer *p, FPPlayerStats *stats);
  * The MD5 of all sound consumed headless, as interleaved signed 16-bit at the
  * stream's own rate and channels. After fp_player_run().
  *
- * @return 0; AVERROR(EINVAL) when there was no sound or a device played it.
+ * @return 0; AVERROR(EINVAL) when there was no sound, a device played it, or
+ *         the run ended (a quit) before all of it was consumed.
  */
 int fp_player_audio_md5(FPPlayer *p, char hex[33]);
 

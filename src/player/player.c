@@ -445,7 +445,10 @@ void fp_player_stats(FPPlayer *p, FPPlayerStats *s)
 
 int fp_player_audio_md5(FPPlayer *p, char hex[33])
 {
-    return p->audio ? fp_audio_out_md5(p->audio, hex) : AVERROR(EINVAL);
+    /* Only once the null sink consumed it all: its thread has stopped hashing then. */
+    if (!p->audio || !fp_audio_out_ended(p->audio))
+        return AVERROR(EINVAL);
+    return fp_audio_out_md5(p->audio, hex);
 }
 
 void fp_player_close(FPPlayer **pp)
