@@ -408,4 +408,19 @@ run h264_lateaudio15_64x48_25fps_3s.mp4 \
     -c:v libx264 -preset medium -pix_fmt yuv420p -g 25 \
     -c:a aac -b:a 32k -ac 1 -movflags +faststart -f mp4
 
+# 28-30. Coarse time bases, where a seek target between two frames must not round down onto
+#     the earlier one: H.264 at 8 fps in MP4 whose time base is 1/8 (a phone's slow clip),
+#     MPEG-4 part 2 in AVI at 25 fps (time base 1/25, as old AVIs have), and Theora in Ogg
+#     at 30 fps. Keyframes every 2 s; 12 s at 8 fps, 8 s otherwise, frame numbers drawn on every picture.
+run h264_tb8_160x120_8fps.mp4 \
+    -f lavfi -i "testsrc2=size=160x120:rate=8:duration=12,$(framenum 48)" \
+    -c:v libx264 -preset medium -pix_fmt yuv420p -g 16 -keyint_min 16 -sc_threshold 0 \
+    -video_track_timescale 8 -movflags +faststart -f mp4
+run mpeg4_avi_160x120_25fps.avi \
+    -f lavfi -i "testsrc2=size=160x120:rate=25:duration=8,$(framenum 48)" \
+    -c:v mpeg4 -q:v 12 -g 50 -pix_fmt yuv420p -f avi
+run theora_ogg_160x120_30fps.ogv \
+    -f lavfi -i "testsrc2=size=160x120:rate=30:duration=8,$(framenum 48)" \
+    -c:v libtheora -q:v 2 -g 60 -pix_fmt yuv420p -f ogg
+
 echo "Done."

@@ -66,6 +66,15 @@ int fp_decoder_open(FPDecoder **out, const AVStream *st, int64_t max_pixels)
         goto fail;
     d->avctx->pkt_timebase = st->time_base;
     d->avctx->thread_count = 0; /* one thread per core, as the ffmpeg CLI does */
+    /*
+     * The VP3 and Theora decoder of FFmpeg 5.1 races with itself under frame
+     * threads: now and then a picture differs from a one-thread decode (the
+     * ffmpeg CLI's own output of an Ogg Theora clip, 1 run in 100 under load;
+     * framepipe's, 4 in 80, and after seeks far more often). It has no slice
+     * threads, so this decodes it on one thread: exact, and Theora is small.
+     */
+    if (st->codecpar->codec_id == AV_CODEC_ID_THEORA || st->codecpar->codec_id == AV_CODEC_ID_VP3)
+        d->avctx->thread_type = FF_THREAD_SLICE;
     d->max_pixels = max_pixels;
     if (st->codecpar->codec_type == AVMEDIA_TYPE_VIDEO && max_pixels > 0) {
         d->avctx->opaque = d;

@@ -21,7 +21,14 @@ double fp_ts_seconds(const FPPlayer *p, int64_t ts)
 
 int64_t fp_seconds_ts(const FPPlayer *p, double seconds)
 {
-    return p->first_pts + llrint(seconds / av_q2d(p->video_st->time_base));
+    /*
+     * Rounded up, never to the nearest tick: on a coarse time base (1/8, 1/25) a
+     * target between two frames must not round down onto the earlier one. Times
+     * are taken to the microsecond first, the precision a person types, so that
+     * 1.2 s at 1/25 is tick 30 exactly and not 30.000000000000004, rounded up to 31.
+     */
+    return av_rescale_q_rnd(llrint(seconds * 1e6), (AVRational){1, 1000000},
+                            p->video_st->time_base, AV_ROUND_UP);
 }
 
 const AVFrame *fp_on_screen(const FPPlayer *p)

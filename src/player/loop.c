@@ -44,7 +44,6 @@ static void redraw(FPPlayer *p)
 static int start_command(FPPlayer *p, const FPCommand *cmd)
 {
     const AVFrame *f = fp_on_screen(p);
-    double now_s = f ? fp_ts_seconds(p, f->best_effort_timestamp) : 0;
 
     p->op.type = cmd->type;
     p->op.count = cmd->count;
@@ -77,9 +76,11 @@ static int start_command(FPPlayer *p, const FPCommand *cmd)
             fp_sound_seek(p, cmd);
             return FP_FINISHED;
         }
+        /* The first frame at or after the target: relative to the frame on screen, exactly. */
         fp_seek_start(p, cmd->keyframe ? FP_SEEK_KEY : FP_SEEK_EXACT,
-                      fp_seconds_ts(p, FFMAX(cmd->relative ? now_s + cmd->seconds
-                                                           : cmd->seconds, 0)));
+                      (cmd->relative && f ? f->best_effort_timestamp : p->first_pts) +
+                          fp_seconds_ts(p, cmd->relative ? cmd->seconds
+                                                         : FFMAX(cmd->seconds, 0)));
         return FP_CONTINUE;
     case FP_CMD_WAIT:
         p->op.until = fp_clock_now() + cmd->seconds;
@@ -159,8 +160,7 @@ static void merge_keys(FPPlayer *p)
     while (p->op.type == FP_CMD_SEEK && p->op.mode == FP_SEEK_EXACT && p->op.interactive &&
            fp_inbox_peek(p, &next) && next.cmd.type == FP_CMD_SEEK && next.cmd.relative &&
            next.cmd.interactive && fp_inbox_take(p, &next)) {
-        fp_seek_start(p, FP_SEEK_EXACT,
-                      p->op.target + llrint(next.cmd.seconds / av_q2d(p->video_st->time_base)));
+        fp_seek_start(p, FP_SEEK_EXACT, p->op.target + fp_seconds_ts(p, next.cmd.seconds));
         fp_command_done(p, next.id);
     }
 }

@@ -175,6 +175,7 @@ void fp_idle(FPPlayer *p, double seconds);
 /* ---- intake.c ---- */
 
 double fp_ts_seconds(const FPPlayer *p, int64_t ts);
+/* A span of seconds in the stream's time base, rounded up to a whole tick. */
 int64_t fp_seconds_ts(const FPPlayer *p, double seconds);
 const AVFrame *fp_on_screen(const FPPlayer *p);
 double fp_frame_seconds(const FPPlayer *p, const AVFrame *f); /* how long f lasts */
