@@ -37,6 +37,8 @@ enum {
     OPT_AUDIO_MD5,
     OPT_MAX_PIXELS,
     OPT_MAX_PACKETS,
+    OPT_VID,
+    OPT_AID,
 };
 
 static const struct option long_options[] = {
@@ -58,6 +60,8 @@ static const struct option long_options[] = {
     {"audio-md5", no_argument, NULL, OPT_AUDIO_MD5},
     {"max-pixels", required_argument, NULL, OPT_MAX_PIXELS},
     {"max-packets", required_argument, NULL, OPT_MAX_PACKETS},
+    {"vid", required_argument, NULL, OPT_VID},
+    {"aid", required_argument, NULL, OPT_AID},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -94,6 +98,10 @@ static void usage(FILE *out)
           "                    self-contained HTML timeline\n"
           "  --stats           print one 'stats: key=value ...' line on stderr at exit\n"
           "  -an, --no-audio   play no sound\n"
+          "  --vid N|no|auto   the N-th video track (from 1, as mpv counts), none, or the\n"
+          "                    picture a person expects (default: never a cover, an alpha\n"
+          "                    plane or a dependent stream while a real picture exists)\n"
+          "  --aid N|no|auto   the N-th audio track, none, or the best one (default)\n"
           "  --volume N        sound volume, 0 to 100 (default: 100)\n"
           "  --sync audio|video\n"
           "                    the clock the picture follows (default: audio when there\n"
@@ -156,7 +164,6 @@ static int parse_loglevel(const char *arg, int *level)
     return 0;
 }
 
-/* A count of 1 or more; 0 when arg is not one. */
 /* A whole number >= 0; -1 for anything else. */
 static long long parse_count(const char *arg)
 {
@@ -166,6 +173,22 @@ static long long parse_count(const char *arg)
     errno = 0;
     value = strtoll(arg, &end, 10);
     return *arg && !*end && !errno && value >= 0 ? value : -1;
+}
+
+/* --vid, --aid: N from 1, "no" or "auto"; 0 with *track set, or -1. */
+static int parse_track(const char *arg, int *track)
+{
+    long long n = parse_count(arg);
+
+    if (!strcmp(arg, "no"))
+        *track = FP_TRACK_OFF;
+    else if (!strcmp(arg, "auto"))
+        *track = FP_TRACK_DEFAULT;
+    else if (n >= 1 && n <= 1 << 16)
+        *track = (int)n;
+    else
+        return -1;
+    return 0;
 }
 
 /* av_open_input on a directory succeeds on some systems and fails late on others: say it plainly. */
@@ -414,6 +437,14 @@ int main(int argc, char **argv)
                 opts.max_packets = count;
             break;
         }
+        case OPT_VID:
+        case OPT_AID:
+            if (parse_track(optarg, opt == OPT_VID ? &opts.video_track : &opts.audio_track) < 0) {
+                fprintf(stderr, "framepipe: --%s takes a track number from 1, 'no' or 'auto'\n",
+                        opt == OPT_VID ? "vid" : "aid");
+                return 2;
+            }
+            break;
         case OPT_LOGLEVEL:
             if (parse_loglevel(optarg, &loglevel) < 0) {
                 fprintf(stderr, "framepipe: unknown log level '%s'\n", optarg);

@@ -423,4 +423,27 @@ run theora_ogg_160x120_30fps.ogv \
     -f lavfi -i "testsrc2=size=160x120:rate=30:duration=8,$(framenum 48)" \
     -c:v libtheora -q:v 2 -g 60 -pix_fmt yuv420p -f ogg
 
+# 31. An alpha plane before the picture: AV1 from libaom, a flat colour picture and a noisy alpha
+#     plane (one component, so far the larger track), as an AVIF sequence makes them, then
+#     remuxed into MP4 with the alpha track first and both marked default. libavformat's
+#     av_find_best_stream() picks the alpha plane (the higher bit rate); the ffmpeg CLI and
+#     mpv, and framepipe, show the picture.
+run av1_alpha_src_160x120.avif \
+    -f lavfi -i "testsrc2=size=160x120:rate=5:duration=1,format=rgba,geq=r='128':g='64':b='200':a='255*random(1)'" \
+    -filter_complex "[0:v]split[v][c];[c]alphaextract[a]" -map "[v]" -map "[a]" \
+    -c:v libaom-av1 -cpu-used 8 -pix_fmt:0 yuv420p -f avif
+run av1_alpha_first_160x120.mp4 \
+    -i "$ASSETS_DIR/av1_alpha_src_160x120.avif" -map 0:1 -map 0:0 -c copy \
+    -disposition:0 default -disposition:1 default -f mp4
+rm -f "$ASSETS_DIR/av1_alpha_src_160x120.avif"
+
+# 32. Two audio tracks: 2 s of H.264 with AAC at 440 Hz (track 1) and Opus at 880 Hz (track 2)
+#     in Matroska, for --aid.
+run h264_2audio_160x120_25fps.mkv \
+    -f lavfi -i "testsrc2=size=160x120:rate=25:duration=2" \
+    -f lavfi -i "sine=frequency=440:sample_rate=48000:duration=2" \
+    -f lavfi -i "sine=frequency=880:sample_rate=48000:duration=2" \
+    -map 0:v -map 1:a -map 2:a -c:v libx264 -preset medium -pix_fmt yuv420p -g 25 \
+    -c:a:0 aac -b:a:0 64k -c:a:1 libopus -b:a:1 48k -f matroska
+
 echo "Done."

@@ -36,6 +36,13 @@
 /** fp_player_open(), fp_player_run(): the picture is larger than FPPlayerOptions.max_pixels. */
 #define FP_ERROR_TOO_LARGE FFERRTAG('F', 'P', 'T', 'L')
 
+/** fp_player_open(): FPPlayerOptions.video_track or .audio_track names a track the input lacks. */
+#define FP_ERROR_NO_SUCH_TRACK FFERRTAG('F', 'P', 'N', 'T')
+
+/** FPPlayerOptions.video_track, .audio_track: the track a person would expect; no track at all. */
+#define FP_TRACK_DEFAULT 0
+#define FP_TRACK_OFF (-1)
+
 /**
  * The largest picture framepipe decodes by default (FPPlayerOptions.max_pixels),
  * in pixels: 8192 x 8192. A header that claims more is refused before a
@@ -108,6 +115,13 @@ typedef struct FPPlayerOptions {
     int no_autorotate;             /**< ignore the display matrix (rotation, flip) */
     const char *trace_ownership;   /**< write a JSON Lines trace of every hand-off here */
     int no_audio;                  /**< play no sound */
+    /**
+     * Which video track to show: FP_TRACK_DEFAULT (the picture, never a cover,
+     * an alpha plane or a dependent stream while a real picture exists),
+     * FP_TRACK_OFF, or N >= 1 for the N-th video track, as mpv's --vid counts.
+     */
+    int video_track;
+    int audio_track;               /**< likewise for sound (mpv's --aid); no_audio wins */
     int volume;                    /**< 0 to 100 */
     int sync_video;                /**< the video clock leads even when there is sound */
     int64_t max_pixels;            /**< largest picture (width x height) a decoder may make:

@@ -1,12 +1,15 @@
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 
 #include <libavformat/avformat.h>
 #include <libavutil/dict.h>
 #include <libavutil/error.h>
 #include <libavutil/mem.h>
 
+#include "framepipe/player.h" /* its error codes */
 #include "demux.h"
+#include "tracks.h"
 
 #define PUT_SLICE_US 20000
 
@@ -66,6 +69,16 @@ static int find_stream_info(AVFormatContext *fmt, int64_t max_pixels)
     return ret;
 }
 
+static void no_such_track(const FPDemux *d, const FPDemuxOptions *o, enum AVMediaType type,
+                          int track)
+{
+    int count = fp_tracks_count(d->fmt, type);
+
+    if (o->error && o->error_size)
+        snprintf(o->error, o->error_size, "no %s track %d: the input has %d",
+                 av_get_media_type_string(type), track, count);
+}
+
 int fp_demux_open(FPDemux **out, const char *path, const FPDemuxOptions *o)
 {
     FPDemux *d;
@@ -99,14 +112,19 @@ int fp_demux_open(FPDemux **out, const char *path, const FPDemuxOptions *o)
     ret = find_stream_info(d->fmt, o->max_pixels);
     if (ret < 0)
         goto fail;
-    d->video_index = av_find_best_stream(d->fmt, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0);
-    if (o->want_audio)
-        d->audio_index = av_find_best_stream(d->fmt, AVMEDIA_TYPE_AUDIO, -1,
-                                             FFMAX(d->video_index, -1), NULL, 0);
-    if (d->video_index < 0)
-        d->video_index = -1;
-    if (d->audio_index < 0)
-        d->audio_index = -1;
+    d->video_index = fp_tracks_video(d->fmt, o->video_track);
+    if (d->video_index == AVERROR_STREAM_NOT_FOUND) {
+        no_such_track(d, o, AVMEDIA_TYPE_VIDEO, o->video_track);
+        ret = FP_ERROR_NO_SUCH_TRACK;
+        goto fail;
+    }
+    d->audio_index = fp_tracks_audio(d->fmt, o->want_audio ? o->audio_track : FP_TRACK_OFF,
+                                     d->video_index);
+    if (d->audio_index == AVERROR_STREAM_NOT_FOUND) {
+        no_such_track(d, o, AVMEDIA_TYPE_AUDIO, o->audio_track);
+        ret = FP_ERROR_NO_SUCH_TRACK;
+        goto fail;
+    }
     if (d->video_index < 0 && d->audio_index < 0) {
         ret = AVERROR_STREAM_NOT_FOUND;
         goto fail;

@@ -18,6 +18,10 @@ typedef struct FPDemux FPDemux;
 typedef struct FPDemuxOptions {
     AVIOContext *io;     /* borrowed: read through it instead of opening the path; NULL: none */
     int want_audio;      /* also pick the audio stream that goes with the video */
+    int video_track;     /* tracks.h: FP_TRACK_DEFAULT (0), FP_TRACK_OFF, or the N-th from 1 */
+    int audio_track;     /* likewise, for sound (with want_audio) */
+    char *error;         /* if set, a line saying why opening failed, when it can say more */
+    size_t error_size;
     int64_t max_pixels;  /* bound for the decoders that probing opens; 0: libavcodec's */
     int64_t max_packets; /* the stream ends after this many packets are read; 0: no limit */
 } FPDemuxOptions;
@@ -32,8 +36,10 @@ typedef struct FPDemuxOptions {
  * seeks through it, from the reader thread once started, but never closes it.
  * It must outlive fp_demux_free().
  *
- * @return 0; AVERROR_STREAM_NOT_FOUND when there is no video stream; any
- *         error of avformat_open_input() or avformat_find_stream_info().
+ * @return 0; AVERROR_STREAM_NOT_FOUND when there is neither a video nor an
+ *         audio stream to play; FP_ERROR_NO_SUCH_TRACK (player.h) when o asks for a track
+ *         the input does not have; any error of avformat_open_input() or
+ *         avformat_find_stream_info().
  */
 int fp_demux_open(FPDemux **d, const char *path, const FPDemuxOptions *o);
 

@@ -29,6 +29,8 @@ const char *fp_strerror(int err, char *buf, size_t size)
         av_strlcpy(buf, "no decodable video frames", size);
     else if (err == FP_ERROR_TOO_LARGE)
         av_strlcpy(buf, "picture too large", size);
+    else if (err == FP_ERROR_NO_SUCH_TRACK)
+        av_strlcpy(buf, "no such track", size);
     else if (err == AVERROR_STREAM_NOT_FOUND)
         av_strlcpy(buf, "no video or audio stream", size);
     else
@@ -190,6 +192,8 @@ static int open_input(FPPlayer **out, const char *path, AVIOContext *io,
                       const FPPlayerOptions *o)
 {
     FPDemuxOptions demux_opts = {.io = io, .want_audio = !o->no_audio,
+                                 .video_track = o->video_track, .audio_track = o->audio_track,
+                                 .error = o->error, .error_size = o->error_size,
                                  .max_pixels = o->max_pixels, .max_packets = o->max_packets};
     FPPlayer *p;
     unsigned size_refusals;

@@ -56,8 +56,11 @@ for F in "$ASSETS_DIR"/*; do
         rm -rf "$pieces"
         mv -f "$out.tmp" "$out"
     elif [[ -n "$has_video" ]]; then
+        # The picture a person expects: in *alpha_first* the first video track is an alpha plane.
+        vmap=0:v:0
+        [[ "$name" == *alpha_first* ]] && vmap=0:v:1
         "$FFMPEG" -nostdin -hide_banner -loglevel error -noautorotate -i "$F" \
-            -map 0:v:0 -fps_mode passthrough -autoscale 0 -f framemd5 - > "$out.tmp"
+            -map "$vmap" -fps_mode passthrough -autoscale 0 -f framemd5 - > "$out.tmp"
         mv -f "$out.tmp" "$out"
     fi
 
@@ -75,6 +78,14 @@ for F in "$ASSETS_DIR"/*; do
     else
         rm -f "$out"
     fi
+    # Every further audio track, for --aid N: NAME.aidN.md5.
+    tracks="$("$FFPROBE" -v error -select_streams a -show_entries stream=index -of csv=p=0 "$F" | awk NF | sort -u | wc -l)"
+    for ((n = 2; n <= tracks; n++)); do
+        sum="$("$FFMPEG" -nostdin -loglevel error -i "$F" -map "0:a:$((n - 1))" -f s16le - \
+            | md5sum | cut -d' ' -f1)"
+        [[ "$sum" =~ ^[0-9a-f]{32}$ ]] || die "bad audio checksum for $name track $n"
+        printf '%s\n' "$sum" > "$REF_DIR/$name.aid$n.md5"
+    done
     count=$((count + 1))
 done
 
