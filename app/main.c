@@ -39,6 +39,7 @@ enum {
     OPT_MAX_PACKETS,
     OPT_VID,
     OPT_AID,
+    OPT_START,
 };
 
 static const struct option long_options[] = {
@@ -61,6 +62,7 @@ static const struct option long_options[] = {
     {"max-pixels", required_argument, NULL, OPT_MAX_PIXELS},
     {"max-packets", required_argument, NULL, OPT_MAX_PACKETS},
     {"vid", required_argument, NULL, OPT_VID},
+    {"start", required_argument, NULL, OPT_START},
     {"aid", required_argument, NULL, OPT_AID},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
@@ -80,6 +82,8 @@ static void usage(FILE *out)
           "                    as fast as they are decoded\n"
           "  --realtime        with --headless, pace the sink at the frames' timestamps\n"
           "  --paused          start paused on the first frame\n"
+          "  --start T         start at the first frame at or after T seconds (from the\n"
+          "                    first frame), as 'seek T' lands\n"
           "  --keep-open       at the end, stay on the last frame, paused, instead of\n"
           "                    exiting\n"
           "  --step-history-mb N\n"
@@ -435,6 +439,16 @@ int main(int argc, char **argv)
                 opts.max_pixels = count;
             else
                 opts.max_packets = count;
+            break;
+        }
+        case OPT_START: {
+            char *end;
+            double t = strtod(optarg, &end);
+            if (!*optarg || *end || !(t >= 0) || t > 1e9) {
+                fprintf(stderr, "framepipe: --start takes a time in seconds, 0 or more\n");
+                return 2;
+            }
+            opts.start_seconds = t;
             break;
         }
         case OPT_VID:

@@ -110,6 +110,8 @@ typedef struct FPPlayerOptions {
     size_t packet_queue_max_bytes; /**< payload bytes the video queue holds at most */
     int frame_queue_size;          /**< decoded frames queued at most */
     int start_paused;              /**< show the first frame, paused */
+    double start_seconds;          /**< open at the first frame at or after this time, counted
+                                        from the first frame (mpv's --start); 0: the start */
     int keep_open;                 /**< at the end, stay on the last frame, paused */
     size_t step_history_bytes;     /**< picture bytes the step history may reference */
     int no_autorotate;             /**< ignore the display matrix (rotation, flip) */

@@ -184,6 +184,17 @@ static int show_first_frame(FPPlayer *p)
     ret = fp_intake_append(p);
     if (ret < 0)
         return ret;
+    if (p->opts.start_seconds > 0 && p->seekable) {
+        /* Opened at a time: the first frame only sets where times count from; the seek shows. */
+        FPCommand seek = {.type = FP_CMD_SEEK, .seconds = p->opts.start_seconds};
+
+        fp_clock_set(&p->clock, 0, fp_clock_now());
+        fp_pacing_set_paused(p, p->opts.start_paused);
+        return start_command(p, &seek) == FP_FINISHED ? fp_show(p, 0) : 0;
+    }
+    if (p->opts.start_seconds > 0)
+        fp_message(p, AV_LOG_ERROR, "cannot start at %g s: the input is not seekable",
+                   p->opts.start_seconds);
     ret = fp_show(p, 0);
     /* Only now: the first present can take tens of milliseconds (a new X shared-memory image). */
     fp_clock_set(&p->clock, 0, fp_clock_now());
@@ -226,6 +237,11 @@ static int turn(FPPlayer *p)
 /* Sound alone starts at once, with the window (if any) black. */
 static int start_sound(FPPlayer *p)
 {
+    FPCommand seek = {.type = FP_CMD_SEEK, .seconds = p->opts.start_seconds};
+
+    if (seek.seconds > 0)
+        start_command(p, &seek); /* a seek by the audio clock is done at once */
+    memset(&p->op, 0, sizeof(p->op));
     fp_pacing_set_paused(p, p->opts.start_paused);
     redraw(p);
     return 0;
