@@ -4,7 +4,9 @@
 # window), during seeks and back-steps that refill the history, during steps, and while the
 # decoder drains at the end; by SIGINT (Ctrl-C), by SIGTERM, or by a script 'quit' at a random
 # line. Every run must exit with status 0 within FP_QUIT_BOUND seconds (default 1) of its quit,
-# and under the sanitizers with no report (a leak makes the exit status non-zero).
+# and under the sanitizers with no report (a leak makes the exit status non-zero). At least 90 %
+# of the runs must be real quits, delivered while the player ran: a run that ended before its
+# signal passes for nothing, and a player whose pid cannot be found fails the storm.
 #
 # FP_QUIT_STORM_RUNS (default 200) and FP_QUIT_STORM_SEED (default 1) set the storm; a longer
 # one: FP_QUIT_STORM_RUNS=2000 ctest -R quit_storm --timeout 7200
@@ -18,7 +20,21 @@ trap 'rm -rf "$dir"' EXIT
 RANDOM=$seed
 failures=0
 slowest=0
+delivered=0
 declare -A counts
+
+# player_of RUNNER: the pid of the player that timeout(1) started: from the kernel's list of
+# children where it keeps one, else from pgrep. Prints nothing while there is none yet.
+player_of() {
+    local pid=""
+    read -r pid _ <"/proc/$1/task/$1/children" 2>/dev/null
+    [ -n "$pid" ] || pid=$(pgrep -P "$1" 2>/dev/null | head -1)
+    echo "$pid"
+}
+if [ ! -r "/proc/self/task/$$/children" ] && ! command -v pgrep >/dev/null; then
+    echo "FAIL: neither /proc/PID/task/PID/children nor pgrep: no signal could be sent"
+    exit 1
+fi
 
 clips=("$assets/mpeg2_mp2_framenum_320x240_25fps.ts" "$assets/h264_bframes_aac_320x240_30fps.mp4"
        "$assets/vp9_opus_320x240_30fps.webm" "$assets/h264_framenum_320x240_25fps.mp4")
@@ -81,11 +97,15 @@ for run in $(seq "$runs"); do
     runner=$!
     pid=""
     for _ in $(seq 2500); do
-        read -r pid _ <"/proc/$runner/task/$runner/children" 2>/dev/null
+        pid=$(player_of "$runner")
         [ -n "$pid" ] && break
         kill -0 "$runner" 2>/dev/null || break # it ended already
         sleep 0.002
     done
+    if [ "$signal" != none ] && [ -z "$pid" ] && kill -0 "$runner" 2>/dev/null; then
+        echo "run $run ($name): the player's pid cannot be found: no signal can be sent"
+        failures=$((failures + 1))
+    fi
     if [ "$signal" != none ] && [ -n "$pid" ]; then
         wait_until_watching "$pid"
         case $? in
@@ -97,9 +117,10 @@ for run in $(seq "$runs"); do
     if [ "$signal" != none ] && [ -n "$pid" ]; then
         sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
         sent=$EPOCHREALTIME
-        kill -s "$signal" "$pid" 2>/dev/null
+        kill -s "$signal" "$pid" 2>/dev/null && delivered=$((delivered + 1))
     else
         sent=$EPOCHREALTIME
+        [ "$name" = script-quit ] && delivered=$((delivered + 1)) # it pauses at the end: the quit comes
     fi
     wait "$runner"
     status=$?
@@ -115,7 +136,11 @@ done
 
 summary=""
 for name in "${!counts[@]}"; do summary+=" $name=${counts[$name]}"; done
-echo "$runs runs:$summary; slowest exit after a signal: ${slowest} ms (bound ${bound} s)"
+echo "$runs runs:$summary; $delivered real quits; slowest exit after a signal: ${slowest} ms (bound ${bound} s)"
+if [ $((delivered * 10)) -lt $((runs * 9)) ]; then
+    echo "only $delivered of $runs runs were real quits (at least 90 % must be)"
+    failures=$((failures + 1))
+fi
 [ "$failures" -eq 0 ] && echo "all quits clean" && exit 0
 echo "$failures of $runs runs failed"
 exit 1
