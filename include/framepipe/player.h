@@ -147,7 +147,9 @@ typedef struct FPPlayerStats {
     int64_t displayed;           /**< frames that reached the window or the sink */
     int64_t dropped;             /**< frames skipped because they were late */
     int64_t stale;               /**< frames discarded because a flush made them stale */
-    int64_t decode_errors;       /**< packets or frames the decoder rejected */
+    int64_t decode_errors;       /**< packets or frames the decoder rejected, or errors a
+                                      decoder logged while it concealed or dropped a frame
+                                      (whichever count is larger) */
     int64_t sound_errors;        /**< sound frames that could not be converted for the
                                       device or the null sink: not played, and not in
                                       fp_player_audio_md5() */
@@ -270,7 +272,9 @@ void fp_player_stats(FPPlayer *p, FPPlayerStats *stats);
  * stream's own rate and channels. After fp_player_run().
  *
  * @return 0; AVERROR(EINVAL) when there was no sound, a device played it, or
- *         the run ended (a quit) before all of it was consumed.
+ *         the run ended (a quit) before all of it was consumed; AVERROR(ENODATA)
+ *         when the sound stream gave not one sample (an MD5 of nothing would pass
+ *         for a hash of it).
  */
 int fp_player_audio_md5(FPPlayer *p, char hex[33]);
 

@@ -7,6 +7,7 @@
  * frame queue.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 
 #include <libavutil/md5.h>
@@ -20,6 +21,7 @@ typedef struct FPAudioNull {
     pthread_t thread;
     int started;
     struct AVMD5 *md5;
+    atomic_llong hashed; /* bytes that went into md5 */
     uint8_t *buf; /* the frame being hashed, converted */
     unsigned buf_size;
 } FPAudioNull;
@@ -38,8 +40,10 @@ static void *null_thread(void *opaque)
         if (ret < 0)
             break; /* aborted */
         bytes = fp_audio_out_convert(n->out, &n->buf, &n->buf_size, 0);
-        if (bytes > 0)
+        if (bytes > 0) {
             av_md5_update(n->md5, n->buf, bytes);
+            atomic_fetch_add(&n->hashed, bytes);
+        }
         fp_audio_out_set_clock(n->out, info.start + info.duration, fp_clock_now(), 0, info.serial);
     }
     return NULL;
@@ -101,6 +105,9 @@ static int null_md5(void *priv, char hex[33])
     FPAudioNull *n = priv;
     uint8_t digest[16];
 
+    /* The MD5 of nothing would pass for a hash of the sound: a stream with no samples has none. */
+    if (!atomic_load(&n->hashed))
+        return AVERROR(ENODATA);
     av_md5_final(n->md5, digest);
     for (int i = 0; i < 16; i++)
         snprintf(hex + 2 * i, 3, "%02x", digest[i]);

@@ -125,7 +125,8 @@ int64_t fp_audio_out_convert_errors(FPAudioOut *a);
  * 16-bit, at each frame's own rate and layout; the hash then starts again.
  *
  * @param hex  Set to 32 lowercase hex digits and a NUL when 0 is returned.
- * @return 0; AVERROR(EINVAL) with a device.
+ * @return 0; AVERROR(EINVAL) with a device; AVERROR(ENODATA) when not one
+ *         sample was hashed.
  * The owner's thread, once the null sink has consumed everything
  * (fp_audio_out_ended()): it reads what the null-sink thread wrote.
  */

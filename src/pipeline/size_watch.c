@@ -9,6 +9,7 @@
 #include "size_watch.h"
 
 static atomic_uint refusals;
+static atomic_uint decoder_errors;
 static atomic_uint_fast64_t last_size; /* width << 32 | height */
 static pthread_once_t install_once = PTHREAD_ONCE_INIT;
 
@@ -26,8 +27,22 @@ static int is_refusal(void *avcl, const char *fmt)
            !strncmp(fmt, "Picture size %ux%u ", 19);
 }
 
+/* A decoder that logs an error has concealed or dropped something, even when it returned none. */
+static int is_decoder_error(void *avcl, int level)
+{
+    const AVClass *cls = avcl ? *(const AVClass **)avcl : NULL;
+    AVClassCategory category;
+
+    if (!cls || level > AV_LOG_ERROR)
+        return 0;
+    category = cls->get_category ? cls->get_category(avcl) : cls->category;
+    return category == AV_CLASS_CATEGORY_DECODER;
+}
+
 static void watch(void *avcl, int level, const char *fmt, va_list args)
 {
+    if (is_decoder_error(avcl, level))
+        atomic_fetch_add(&decoder_errors, 1);
     if (is_refusal(avcl, fmt)) {
         va_list copy;
         unsigned width, height;
@@ -66,4 +81,9 @@ int fp_size_watch_last(unsigned *width, unsigned *height)
     *width = (unsigned)(size >> 32);
     *height = (unsigned)(size & 0xffffffff);
     return 1;
+}
+
+unsigned fp_size_watch_decoder_errors(void)
+{
+    return atomic_load(&decoder_errors);
 }

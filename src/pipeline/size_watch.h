@@ -1,5 +1,5 @@
 /*
- * Internal: the picture sizes libavutil refuses.
+ * Internal: the picture sizes libavutil refuses, and the errors decoders only log.
  *
  * av_image_check_size() refuses a size whose rows and planes it could not
  * address (60000x60000, say) before any demuxer or decoder sees a picture,
@@ -26,5 +26,13 @@ unsigned fp_size_watch_count(void);
 
 /** The last size refused; 0 and no change to width and height when none was. */
 int fp_size_watch_last(unsigned *width, unsigned *height);
+
+/**
+ * How many errors decoders have logged so far in this process. A decoder may
+ * drop a frame for an error it only logs (the H.264 decoder's "decode_slice_header
+ * error" when an allocation fails returns no error to the caller): two counts
+ * taken before and after a run tell whether its output may lack frames.
+ */
+unsigned fp_size_watch_decoder_errors(void);
 
 #endif /* FRAMEPIPE_SRC_SIZE_WATCH_H */

@@ -366,7 +366,12 @@ int fp_player_run(FPPlayer *p)
 {
     FPDecoderStats ds;
     int64_t read_error_pos;
-    int read_error, ret = start_threads(p);
+    int read_error, ret;
+
+    /* Errors decoders only log (size_watch.h) count from here, for fp_player_stats(). */
+    atomic_store(&p->logged_errors_base, fp_size_watch_decoder_errors());
+    atomic_store(&p->run_began, 1);
+    ret = start_threads(p);
 
     set_error(&p->opts, "%s", "");
     if (ret >= 0)
@@ -427,6 +432,14 @@ void fp_player_stats(FPPlayer *p, FPPlayerStats *s)
     }
     s->decoded = ds.frames;
     s->decode_errors = ds.errors;
+    /*
+     * A decoder may drop a frame for an error it only logs: those count too, so
+     * that a run whose output lacks frames says so. The count is per process: a
+     * second player decoding at the same time adds its own.
+     */
+    if (atomic_load(&p->run_began))
+        s->decode_errors = FFMAX(s->decode_errors, (int64_t)(fp_size_watch_decoder_errors() -
+                                                             atomic_load(&p->logged_errors_base)));
     s->sound_errors = p->audio ? fp_audio_out_convert_errors(p->audio) : 0;
     s->displayed = atomic_load(&p->displayed);
     s->dropped = atomic_load(&p->dropped);

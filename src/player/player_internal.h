@@ -79,6 +79,8 @@ typedef struct FPOperation {
 struct FPPlayer {
     FPPlayerOptions opts;
     unsigned size_refusals; /* fp_size_watch_count() when opening began */
+    atomic_uint logged_errors_base; /* fp_size_watch_decoder_errors() when the run began */
+    atomic_int run_began;
     char *path;
     FPDemux *demux;
     FPDecoder *decoder;

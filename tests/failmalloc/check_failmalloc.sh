@@ -36,9 +36,10 @@ export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}exitcode=87"
 export LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}exitcode=88"
 args=(--headless --framemd5 --audio-md5 "$media")
 
+# The run without failures prints the whole of what a run that exits 0 must print.
 [ -n "$reuse" ] ||
     env ${preload:+LD_PRELOAD=$preload} FP_FAILMALLOC_REPORT="$work/count" "$player" "${args[@]}" \
-        >/dev/null 2>"$work/count.err" ||
+        >"$work/count.out" 2>"$work/count.err" ||
     { echo "the run without failures failed:"; cat "$work/count.err"; exit 1; }
 total=$(sed -n 's/^allocations=\([0-9]*\).*/\1/p' "$work/count")
 last=${6:-$((total + 50))}
@@ -64,6 +65,7 @@ facts() {
     seq "$first" "$step" "$last" | awk -v dir="$work" '
         {
             n = $0; status = "missing"; ours = 0; reached = 0; site = ""; san = ""; leak = 0
+            whole = system("cmp -s " dir "/" n ".out " dir "/count.out") == 0; warned = 0
             ffmpeg_leak = 1; in_alloc = 0; in_stack = 0; last_line = ""
             if ((getline line < (dir "/" n ".status")) > 0) { status = line; gsub(/ /, "-", status) }
             close(dir "/" n ".status")
@@ -73,8 +75,8 @@ facts() {
             while ((getline line < (dir "/" n ".err")) > 0) err_line(line)
             close(dir "/" n ".err")
             if (san == "" && leak) san = ffmpeg_leak ? "ffmpeg-leak" : "finding"
-            printf "%s|%s|%s|%s|%s|%s\n", n, status, ours, reached, site == "" ? "?" : site,
-                san == "" ? "none" : san
+            printf "%s|%s|%s|%s|%s|%s|%s\n", n, status, ours, reached, site == "" ? "?" : site,
+                san == "" ? "none" : san, whole warned
         }
         function err_line(l) {
             if (l ~ /^failmalloc: allocation failed here/) { in_alloc = 1; return }
@@ -94,6 +96,7 @@ facts() {
                 if (l !~ /lib(av|sw)[a-z]*\.so/) ffmpeg_leak = 0
                 in_stack = 0
             }
+            if (l ~ /^framepipe: .*: warning: .* could not be (decoded|converted)/) warned = 1
             if (l != "") last_line = l
             ours = (last_line ~ /framepipe: / && last_line !~ /warning:/)
         }'
@@ -102,17 +105,21 @@ known=$(grep -v '^#' "$here/ffmpeg-known.txt" | awk 'NF {print $1}')
 
 declare -A tally
 bad=() ffmpeg=() runtime=()
-while IFS='|' read -r n status ours reached site san; do
+while IFS='|' read -r n status ours reached site san output; do
     case $san/$status in
     finding/* | ffmpeg-leak/*) verdict=${san} ;;
     asan-runtime/*) verdict=asan-runtime ;;
     crash/* | */signal-*) verdict=crash ;;
-    none/exit-0) verdict=finish; [ "$reached" = 1 ] || verdict=not-reached ;;
+    # Exit 0 is a promise that all of the output is there, the framemd5 lines and the sound's
+    # MD5, unless a warning said that some of it could not be decoded (libavcodec reports an
+    # allocation that failed inside a decoder as invalid data, as a damaged file's would be).
+    none/exit-0) verdict=finish; [ "$reached" = 1 ] || verdict=not-reached
+        case $output in 1?) ;; 01) verdict=warned ;; *) verdict=truncated ;; esac ;;
     none/exit-1) verdict=error; [ "$ours" = 1 ] || verdict=bad-message ;;
     *) verdict=$status ;;
     esac
     case $verdict in
-    finish | error | not-reached) ;;
+    finish | error | not-reached | warned) ;;
     asan-runtime) runtime+=("$n") ;;
     crash | ffmpeg-leak)
         if grep -qxF "$site" <<<"$known"; then
@@ -125,6 +132,7 @@ while IFS='|' read -r n status ours reached site san; do
     *) bad+=("$n") ;;
     esac
     [ "$verdict" = ffmpeg ] || [ "$verdict" = finish ] || [ "$verdict" = error ] ||
+        [ "$verdict" = warned ] ||
         [ "$verdict" = not-reached ] || [ "$verdict" = asan-runtime ] ||
         { echo "--- N=$n: $verdict (allocation from $site)"; grep -v '^/\|^build\|^    #' "$work/$n.err" | tail -15; }
     tally[$verdict]=$((${tally[$verdict]:-0} + 1))
@@ -133,7 +141,7 @@ for v in "${!tally[@]}"; do printf '  %-12s %d\n' "$v" "${tally[$v]}"; done | so
 [ ${#ffmpeg[@]} -eq 0 ] || echo "FFmpeg's own crashes and leaks (ffmpeg-known.txt): ${ffmpeg[*]}"
 [ ${#runtime[@]} -eq 0 ] ||
     echo "ASan's own thread start-up met the failure (not framepipe's): ${runtime[*]}"
-covered=$((${tally[finish]:-0} + ${tally[error]:-0} + ${tally[ffmpeg]:-0}))
+covered=$((${tally[finish]:-0} + ${tally[error]:-0} + ${tally[warned]:-0} + ${tally[ffmpeg]:-0}))
 echo "$covered allocation points failed one at a time in $(($(date +%s) - start)) s"
 if [ ${#bad[@]} -gt 0 ]; then
     echo "FAILED: ${#bad[@]} runs: ${bad[*]}"

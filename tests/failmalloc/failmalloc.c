@@ -19,7 +19,7 @@
  *                            loading the libraries each time: for N = FIRST,
  *                            FIRST + STEP ... up to LAST, fork a child that
  *                            runs main() with the N-th allocation failing,
- *                            its stdout to /dev/null, its stderr to DIR/N.err,
+ *                            its stdout to DIR/N.out, its stderr to DIR/N.err,
  *                            its report to DIR/N.report (with the backtrace
  *                            on). The parent waits for each child, at most
  *                            FP_FAILMALLOC_TIMEOUT seconds (default 60) before
@@ -302,17 +302,19 @@ static void write_file(const char *path, const char *text)
 static int run_child(int argc, char **argv, char **envp, unsigned long n, const char *dir)
 {
     static char report[4096];
-    char err[4096];
+    char err[4096], out[4096];
     int fd;
 
     snprintf(err, sizeof(err), "%s/%lu.err", dir, n);
+    snprintf(out, sizeof(out), "%s/%lu.out", dir, n);
     snprintf(report, sizeof(report), "%s/%lu.report", dir, n);
     fd = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (fd >= 0) {
         dup2(fd, STDERR_FILENO);
         close(fd);
     }
-    fd = open("/dev/null", O_WRONLY);
+    /* Kept, so that a run that ends with 0 can be checked for having printed all of it. */
+    fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (fd >= 0) {
         dup2(fd, STDOUT_FILENO);
         close(fd);
