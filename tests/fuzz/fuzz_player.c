@@ -10,8 +10,14 @@
  *   - pictures of at most MAX_PIXELS pixels, in probing and in decoding;
  *   - at most MAX_PACKETS packets read;
  *   - TIME_BUDGET_MS of wall time: past it the reads fail and a watchdog asks
- *     the player to quit, as a user would.
- * An input that still outlives libFuzzer's -timeout is a hang worth fixing.
+ *     the player to quit, as a user would. A run that the quit does not end
+ *     within QUIT_BOUND_MS is a hang: the harness aborts, and libFuzzer keeps
+ *     the input as a crash.
+ * Built with FP_FUZZ_REPLAY (fuzz_control_replay, the CTest twin without
+ * libFuzzer) there is no budget at all: the reads never fail and nobody asks
+ * the player to quit, so every run must end by itself, its script's "quit";
+ * one that has not ended after HANG_MS aborts as a hang, instead of passing
+ * for a quit.
  *
  * Built with FP_FUZZ_CONTROL (the fuzz_control target), the last CONTROL_BYTES
  * bytes of the input are not media but commands: each byte picks a step, a
@@ -43,6 +49,8 @@
 #define MAX_PIXELS (1 << 20)
 #define MAX_PACKETS 2048
 #define TIME_BUDGET_MS 2000
+#define QUIT_BOUND_MS 5000
+#define HANG_MS 60000
 #define IO_BUFFER_SIZE 4096
 #define CONTROL_BYTES 8
 
@@ -132,22 +140,40 @@ static int64_t seek_input(void *opaque, int64_t offset, int whence)
     return target;
 }
 
+static void hang(const char *what)
+{
+    fprintf(stderr, "fuzz harness: hang: %s\n", what);
+    abort();
+}
+
 static void *watch(void *arg)
 {
     Watchdog *w = arg;
+    int quit_sent = 0;
 
     pthread_mutex_lock(&w->lock);
     while (!w->done) {
-        if (passed(&w->deadline) && w->player) {
-            fp_player_request_quit(w->player);
-            break;
-        }
+#ifdef FP_FUZZ_REPLAY
         if (passed(&w->deadline))
-            pthread_cond_wait(&w->cond, &w->lock); /* still opening: the reads end it */
-        else
-            pthread_cond_timedwait(&w->cond, &w->lock, &w->deadline);
+            hang("the run did not end by itself within HANG_MS");
+#else
+        if (passed(&w->deadline) && quit_sent)
+            hang("the player did not quit within QUIT_BOUND_MS of being asked");
+        if (passed(&w->deadline) && w->player && !quit_sent) {
+            fp_player_request_quit(w->player);
+            quit_sent = 1;
+            w->deadline = deadline_after(QUIT_BOUND_MS);
+            continue;
+        }
+        if (passed(&w->deadline)) { /* still opening: the failing reads end it */
+            pthread_cond_wait(&w->cond, &w->lock);
+            continue;
+        }
+#endif
+        pthread_cond_timedwait(&w->cond, &w->lock, &w->deadline);
     }
     pthread_mutex_unlock(&w->lock);
+    (void)quit_sent;
     return NULL;
 }
 
@@ -225,9 +251,15 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+#ifdef FP_FUZZ_REPLAY
+    MemoryInput in = {.data = data, .size = size, .deadline = deadline_after(HANG_MS * 10)};
+    Watchdog w = {.lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER,
+                  .deadline = deadline_after(HANG_MS)};
+#else
     MemoryInput in = {.data = data, .size = size, .deadline = deadline_after(TIME_BUDGET_MS)};
     Watchdog w = {.lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER,
                   .deadline = in.deadline};
+#endif
     FPPlayerOptions opts;
     FPPlayer *player = NULL;
     AVIOContext *io = NULL;
