@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <SDL.h>
@@ -321,6 +322,76 @@ static void test_sound_alone_seek_before_start(void)
     CHECK(play_sound_with_key(SDLK_LEFT) > 1.8);
 }
 
+typedef struct PlayKeys {
+    FPPlayer *player;
+    int64_t playing, paused_before, paused_after; /* frames shown at each point */
+    double quit_at;
+} PlayKeys;
+
+static double now_s(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Space plays, 'p' pauses, Esc quits: pressed as a person would, a second or so apart. */
+static void *press_play_keys(void *arg)
+{
+    PlayKeys *k = arg;
+    FPPlayerStats s;
+
+    sleep_us(300000);
+    push_key(SDLK_SPACE, 0);
+    sleep_us(1600000); /* 2 fps: three frames or so */
+    fp_player_stats(k->player, &s);
+    k->playing = s.displayed;
+    push_key(SDLK_p, 0);
+    sleep_us(300000);
+    fp_player_stats(k->player, &s);
+    k->paused_before = s.displayed;
+    sleep_us(1200000);
+    fp_player_stats(k->player, &s);
+    k->paused_after = s.displayed;
+    k->quit_at = now_s();
+    push_key(SDLK_ESCAPE, 0);
+    return NULL;
+}
+
+static void test_space_p_and_esc(void)
+{
+    FPPlayerOptions o;
+    FPPlayer *p = NULL;
+    PlayKeys k = {0};
+    pthread_t thread;
+    double returned;
+
+    fp_player_options_default(&o);
+    o.start_paused = 1;
+    o.no_audio = 1;
+    o.on_event = on_event;
+    o.event_opaque = &keyed_player;
+    CHECK_EQ_INT(fp_player_open(&p, clip, &o), 0);
+    if (!p)
+        return;
+    atomic_store(&keyed_player, p);
+    SDL_FlushEvents(SDL_FIRSTEVENT, SDL_LASTEVENT);
+    k.player = p;
+    pthread_create(&thread, NULL, press_play_keys, &k);
+    CHECK_EQ_INT(fp_player_run(p), 0);
+    returned = now_s();
+    pthread_join(thread, NULL);
+    atomic_store(&keyed_player, NULL);
+    fp_player_close(&p);
+    printf("  Space: %lld frames shown while playing; p: %lld then %lld; Esc: run returned "
+           "%.0f ms after\n", (long long)k.playing, (long long)k.paused_before,
+           (long long)k.paused_after, (returned - k.quit_at) * 1000);
+    CHECK(k.playing >= 3);                       /* the first frame, then two or more at 2 fps */
+    CHECK_EQ_INT(k.paused_after, k.paused_before); /* paused: nothing more in 1.2 s */
+    CHECK(k.quit_at > 0 && returned - k.quit_at < 1.0);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 3) {
@@ -350,6 +421,7 @@ int main(int argc, char **argv)
     RUN_TEST(test_seek_past_end_shows_last_frame);
     RUN_TEST(test_seek_before_start_shows_first_frame);
     RUN_TEST(test_keys_on_a_pipe);
+    RUN_TEST(test_space_p_and_esc);
     RUN_TEST(test_sound_alone_seeks_past_end);
     RUN_TEST(test_sound_alone_seek_before_start);
     if (chdir("/") == 0)
