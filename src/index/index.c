@@ -1,0 +1,375 @@
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <time.h>
+
+#include <libavformat/avformat.h>
+#include <libavutil/error.h>
+#include <libavutil/mem.h>
+
+#include "index_internal.h"
+#include "tracks.h"
+
+/* Room for this many packets first; then the table grows by half each time. */
+#define FIRST_CAPACITY 4096
+
+/*
+ * Checked by libavformat inside every blocking read and in the loops of
+ * demuxers that search (MPEG-TS resync, for one), so abort is prompt even
+ * when one av_read_frame() would read far.
+ */
+static int interrupt_cb(void *opaque)
+{
+    FPIndex *ix = opaque;
+
+    return atomic_load(&ix->abort);
+}
+
+static int pick_stream(const AVFormatContext *fmt, int stream_index)
+{
+    if (stream_index == -1)
+        stream_index = fp_tracks_video(fmt, FP_TRACK_DEFAULT);
+    if (stream_index < 0 || (unsigned)stream_index >= fmt->nb_streams ||
+        fmt->streams[stream_index]->codecpar->codec_type != AVMEDIA_TYPE_VIDEO)
+        return AVERROR_STREAM_NOT_FOUND;
+    return stream_index;
+}
+
+int fp_index_open(FPIndex **out, const char *path, int stream_index)
+{
+    pthread_condattr_t attr;
+    FPIndex *ix;
+    AVStream *st;
+    int ret;
+
+    *out = NULL;
+    if (stream_index < -1)
+        return AVERROR(EINVAL);
+    ix = av_mallocz(sizeof(*ix));
+    if (!ix)
+        return AVERROR(ENOMEM);
+    if (pthread_mutex_init(&ix->lock, NULL)) {
+        av_free(ix);
+        return AVERROR(ENOMEM);
+    }
+    /* Timed waits measure a monotonic clock, so a wall-clock jump cannot stall them. */
+    ret = pthread_condattr_init(&attr);
+    if (!ret) {
+        pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+        ret = pthread_cond_init(&ix->ended, &attr);
+        pthread_condattr_destroy(&attr);
+    }
+    if (ret) {
+        pthread_mutex_destroy(&ix->lock);
+        av_free(ix);
+        return AVERROR(ENOMEM);
+    }
+    ix->fmt = avformat_alloc_context();
+    if (!ix->fmt) {
+        ret = AVERROR(ENOMEM);
+        goto fail;
+    }
+    ix->fmt->interrupt_callback.callback = interrupt_cb;
+    ix->fmt->interrupt_callback.opaque = ix;
+    /* The player's demuxer opens with the same (default) options: the same streams, numbered
+     * alike. On failure avformat_open_input() frees the context and sets it to NULL. */
+    ret = avformat_open_input(&ix->fmt, path, NULL, NULL);
+    if (ret < 0)
+        goto fail;
+    ret = avformat_find_stream_info(ix->fmt, NULL);
+    if (ret < 0)
+        goto fail;
+    ret = pick_stream(ix->fmt, stream_index);
+    if (ret < 0)
+        goto fail;
+    ix->stream_index = ret;
+    st = ix->fmt->streams[ix->stream_index];
+    ix->time_base = st->time_base;
+    ix->reorder_delay = st->codecpar->video_delay;
+    /* Let the demuxer skip what is not indexed instead of reading it into packets. */
+    for (unsigned i = 0; i < ix->fmt->nb_streams; i++)
+        if ((int)i != ix->stream_index)
+            ix->fmt->streams[i]->discard = AVDISCARD_ALL;
+    *out = ix;
+    return 0;
+
+fail:
+    fp_index_free(&ix);
+    return ret;
+}
+
+/* Under lock. */
+static int grow(FPIndex *ix)
+{
+    int64_t capacity = ix->capacity ? ix->capacity + ix->capacity / 2 : FIRST_CAPACITY;
+    IndexRecord *records;
+    uint8_t *flags;
+
+    if (ix->count >= INDEX_MAX_PACKETS)
+        return AVERROR(ERANGE);
+    capacity = FFMIN(capacity, INDEX_MAX_PACKETS);
+    /* Each table keeps its old block if its realloc fails, so a failure loses nothing. */
+    records = av_realloc_array(ix->records, capacity, sizeof(*records));
+    if (!records)
+        return AVERROR(ENOMEM);
+    ix->records = records;
+    flags = av_realloc(ix->flags, capacity);
+    if (!flags)
+        return AVERROR(ENOMEM);
+    ix->flags = flags;
+    ix->capacity = capacity;
+    return 0;
+}
+
+/* Under lock. */
+static int add_big_duration(FPIndex *ix, int64_t duration)
+{
+    if (ix->nb_big_durations == ix->big_capacity) {
+        int64_t capacity = ix->big_capacity ? 2 * ix->big_capacity : 16;
+        BigDuration *big = av_realloc_array(ix->big_durations, capacity, sizeof(*big));
+        if (!big)
+            return AVERROR(ENOMEM);
+        ix->big_durations = big;
+        ix->big_capacity = capacity;
+    }
+    ix->big_durations[ix->nb_big_durations].packet = ix->count;
+    ix->big_durations[ix->nb_big_durations].duration = duration;
+    ix->nb_big_durations++;
+    return 0;
+}
+
+/* Scanning thread. The lock is held for a store (and now and then a realloc), never a read. */
+static int append(FPIndex *ix, const AVPacket *pkt)
+{
+    int big = pkt->duration <= DURATION_BIG || pkt->duration > INT32_MAX;
+    IndexRecord *r;
+    int ret = 0;
+
+    pthread_mutex_lock(&ix->lock);
+    if (ix->count == ix->capacity)
+        ret = grow(ix);
+    if (ret >= 0 && big)
+        ret = add_big_duration(ix, pkt->duration);
+    if (ret >= 0) {
+        r = &ix->records[ix->count];
+        r->ts = pkt->pts;
+        r->dts = pkt->dts;
+        r->pos = pkt->pos;
+        r->duration = big ? DURATION_BIG : (int32_t)pkt->duration;
+        r->size = pkt->size;
+        ix->flags[ix->count] = (uint8_t)(pkt->flags & REC_PACKET_FLAGS);
+        ix->count++;
+    }
+    pthread_mutex_unlock(&ix->lock);
+    return ret;
+}
+
+/*
+ * Reads to the end. Returns 0 at the end of the input, or the error that
+ * ended the reading: a failed read, AVERROR(ENOMEM), AVERROR(ERANGE), or
+ * AVERROR_EXIT on abort.
+ */
+static int read_all(FPIndex *ix)
+{
+    AVPacket *pkt = av_packet_alloc();
+    int ret = 0;
+
+    if (!pkt)
+        return AVERROR(ENOMEM);
+    while (ret >= 0 && !atomic_load(&ix->abort)) {
+        ret = av_read_frame(ix->fmt, pkt);
+        if (ret == AVERROR(EAGAIN)) {
+            /* Only network and device demuxers say "not yet"; try again shortly. */
+            struct timespec pause = {0, 1000000};
+            nanosleep(&pause, NULL);
+            ret = 0;
+            continue;
+        }
+        if (ret < 0)
+            break;
+        if (pkt->stream_index == ix->stream_index)
+            ret = append(ix, pkt);
+        av_packet_unref(pkt);
+    }
+    av_packet_free(&pkt);
+    /*
+     * Most demuxers turn a failed read into AVERROR_EOF, since the I/O context
+     * reports the end of its data either way; the real error stays in
+     * pb->error. A truncated file is an end; a failing disk is not.
+     */
+    if (ret == AVERROR_EOF)
+        ret = ix->fmt->pb && ix->fmt->pb->error < 0 ? ix->fmt->pb->error : 0;
+    if (atomic_load(&ix->abort))
+        ret = AVERROR_EXIT;
+    if (ret < 0 && ret != AVERROR_EXIT)
+        av_log(NULL, AV_LOG_VERBOSE, "index: read error after %lld packets: %s\n",
+               (long long)ix->count, av_err2str(ret));
+    return ret;
+}
+
+/* Scanning thread, once the last record is in: give back what growing by half left over. */
+static void trim(FPIndex *ix)
+{
+    IndexRecord *records;
+    uint8_t *flags;
+
+    pthread_mutex_lock(&ix->lock);
+    if (ix->count && ix->count < ix->capacity) {
+        /* Shrinking in place cannot fail in practice; if it does, the larger block stays. */
+        records = av_realloc_array(ix->records, ix->count, sizeof(*records));
+        flags = records ? av_realloc(ix->flags, ix->count) : NULL;
+        if (records)
+            ix->records = records;
+        if (flags)
+            ix->flags = flags;
+        if (records && flags)
+            ix->capacity = ix->count;
+    }
+    pthread_mutex_unlock(&ix->lock);
+}
+
+static void *scan_thread(void *arg)
+{
+    FPIndex *ix = arg;
+    IndexOrder order = {0};
+    int read_ret = read_all(ix);
+    int order_ret = AVERROR_EXIT;
+
+    if (!atomic_load(&ix->abort)) {
+        trim(ix);
+        order_ret = fp_index_order_make(ix, &order);
+    }
+
+    pthread_mutex_lock(&ix->lock);
+    if (atomic_load(&ix->abort) && order_ret < 0) {
+        ix->state = SCAN_ABORTED;
+        ix->error = AVERROR_EXIT;
+    } else {
+        ix->state = read_ret < 0 || order_ret < 0 ? SCAN_FAILED : SCAN_COMPLETE;
+        ix->error = read_ret < 0 ? read_ret : order_ret;
+        ix->ordered = order_ret >= 0;
+        ix->order_error = order_ret;
+        ix->order = order; /* the index owns the tables from here */
+    }
+    pthread_cond_broadcast(&ix->ended);
+    pthread_mutex_unlock(&ix->lock);
+    return NULL;
+}
+
+int fp_index_start(FPIndex *ix)
+{
+    int ret;
+
+    if (ix->started)
+        return AVERROR(EINVAL);
+    if (atomic_load(&ix->abort))
+        return AVERROR_EXIT;
+    pthread_mutex_lock(&ix->lock);
+    ix->state = SCAN_RUNNING;
+    pthread_mutex_unlock(&ix->lock);
+    ret = pthread_create(&ix->thread, NULL, scan_thread, ix);
+    if (ret) {
+        pthread_mutex_lock(&ix->lock);
+        ix->state = SCAN_IDLE;
+        pthread_mutex_unlock(&ix->lock);
+        return AVERROR(ret);
+    }
+    ix->started = 1;
+    return 0;
+}
+
+/* Under lock: fp_index_done()'s answer. */
+static int status(FPIndex *ix)
+{
+    switch (ix->state) {
+    case SCAN_COMPLETE:
+        return 1;
+    case SCAN_FAILED:
+    case SCAN_ABORTED:
+        return ix->error;
+    default:
+        return atomic_load(&ix->abort) ? AVERROR_EXIT : 0;
+    }
+}
+
+static void deadline_after(struct timespec *ts, int64_t timeout_us)
+{
+    clock_gettime(CLOCK_MONOTONIC, ts);
+    ts->tv_sec += (time_t)(timeout_us / 1000000);
+    ts->tv_nsec += (long)(timeout_us % 1000000) * 1000;
+    if (ts->tv_nsec >= 1000000000L) {
+        ts->tv_sec++;
+        ts->tv_nsec -= 1000000000L;
+    }
+}
+
+int fp_index_wait(FPIndex *ix, int64_t timeout_us)
+{
+    struct timespec deadline;
+    int ret;
+
+    if (timeout_us > 0)
+        deadline_after(&deadline, timeout_us);
+    pthread_mutex_lock(&ix->lock);
+    if (ix->state == SCAN_IDLE && !atomic_load(&ix->abort)) {
+        pthread_mutex_unlock(&ix->lock);
+        return AVERROR(EINVAL);
+    }
+    while (ix->state == SCAN_RUNNING && !atomic_load(&ix->abort) && timeout_us) {
+        if (timeout_us < 0)
+            pthread_cond_wait(&ix->ended, &ix->lock);
+        else if (pthread_cond_timedwait(&ix->ended, &ix->lock, &deadline) == ETIMEDOUT)
+            break;
+    }
+    ret = status(ix);
+    pthread_mutex_unlock(&ix->lock);
+    return ret == 1 ? 0 : ret == 0 ? AVERROR(EAGAIN) : ret;
+}
+
+int fp_index_done(FPIndex *ix)
+{
+    int ret;
+
+    pthread_mutex_lock(&ix->lock);
+    ret = status(ix);
+    pthread_mutex_unlock(&ix->lock);
+    return ret;
+}
+
+int64_t fp_index_count(FPIndex *ix)
+{
+    int64_t count;
+
+    pthread_mutex_lock(&ix->lock);
+    count = ix->count;
+    pthread_mutex_unlock(&ix->lock);
+    return count;
+}
+
+void fp_index_abort(FPIndex *ix)
+{
+    atomic_store(&ix->abort, 1);
+    /* Under the lock, so that a waiter between its check and its wait cannot miss it. */
+    pthread_mutex_lock(&ix->lock);
+    pthread_cond_broadcast(&ix->ended);
+    pthread_mutex_unlock(&ix->lock);
+}
+
+void fp_index_free(FPIndex **pix)
+{
+    FPIndex *ix = *pix;
+
+    if (!ix)
+        return;
+    fp_index_abort(ix);
+    if (ix->started)
+        pthread_join(ix->thread, NULL);
+    avformat_close_input(&ix->fmt);
+    fp_index_order_free(&ix->order);
+    av_free(ix->records);
+    av_free(ix->flags);
+    av_free(ix->big_durations);
+    pthread_cond_destroy(&ix->ended);
+    pthread_mutex_destroy(&ix->lock);
+    av_freep(pix);
+}
