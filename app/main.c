@@ -129,8 +129,10 @@ static void usage(FILE *out)
           "  step [N] | back [N]\n"
           "  seek T | seek +T | seek -T    exact, T in seconds from the first frame\n"
           "  seek T key                    the keyframe at or before T\n"
+          "  frame N                       frame N exactly (from 0, in display order), paused\n"
           "  wait T                        let playback run T seconds\n"
-          "  md5                           print the time, pts and MD5 of the frame shown\n"
+          "  md5                           print the time, pts, frame number and MD5 of the\n"
+          "                                frame shown\n"
           "  screenshot PATH               save the picture shown as a PNG\n"
           "  quit\n"
           "A headless player with a script paces playback as a window would.\n"
@@ -303,7 +305,12 @@ static void on_event(void *opaque, const FPEvent *ev)
             fp_player_post(player, &cmd, NULL);
         break;
     case FP_EVENT_FRAME_MD5:
-        printf("frame time=%.6f pts=%lld md5=%s\n", ev->time, (long long)ev->pts, ev->md5);
+        if (ev->frame_number >= 0)
+            printf("frame time=%.6f pts=%lld n=%lld md5=%s\n", ev->time, (long long)ev->pts,
+                   (long long)ev->frame_number, ev->md5);
+        else /* the frame index has not counted this far yet, or there is none */
+            printf("frame time=%.6f pts=%lld n=? md5=%s\n", ev->time, (long long)ev->pts,
+                   ev->md5);
         fflush(stdout);
         break;
     case FP_EVENT_COMMAND_DONE:

@@ -2,7 +2,9 @@
 # Usage: check_script.sh FRAMEPIPE MEDIA REF SCRIPT [--window] [PLAYER OPTIONS...]
 # Runs SCRIPT headless on MEDIA, or with --window in a window (and an audio device, for sound). Every 'md5' line of the script carries the index of the frame
 # it must print, as a comment: 'md5  # expect 25'. Each printed MD5 must equal the MD5 column
-# of that line of REF (ffmpeg's framemd5, frames counted from 0 in presentation order).
+# of that line of REF (ffmpeg's framemd5, frames counted from 0 in presentation order), and the
+# frame number it prints (n=N, from the frame index) must be that index, where it is known
+# (n=? while the index counts, or where a stream has no timestamps to number by).
 set -euo pipefail
 player=$1 media=$2 ref=$3 script=$4
 shift 4
@@ -17,6 +19,7 @@ timeout 600 "$player" $mode --script "$script" "$@" "$media" >"$out"
 mapfile -t ref_md5 < <(grep -v '^#' "$ref" | awk -F', *' '{print $6}')
 mapfile -t expect < <(sed -n 's/^ *md5 *# *expect *\([0-9][0-9]*\).*/\1/p' "$script")
 mapfile -t got < <(sed -n 's/^frame time=.* md5=\([0-9a-f]*\)$/\1/p' "$out")
+mapfile -t numbers < <(sed -n 's/^frame time=.* n=\([0-9?]*\) md5=.*$/\1/p' "$out")
 if [ ${#got[@]} -ne ${#expect[@]} ]; then
     echo "expected ${#expect[@]} md5 lines, got ${#got[@]}"
     cat "$out"
@@ -30,7 +33,11 @@ for i in "${!expect[@]}"; do
         for j in "${!ref_md5[@]}"; do [ "${ref_md5[$j]}" = "${got[$i]}" ] && actual=$j && break; done
         echo "md5 #$((i + 1)): expected frame ${expect[$i]}, got frame $actual ($(sed -n "$((i + 1))p" <(grep '^frame' "$out")))"
         failures=$((failures + 1))
+    elif [ "${numbers[$i]:-?}" != "?" ] && [ "${numbers[$i]}" != "${expect[$i]}" ]; then
+        echo "md5 #$((i + 1)): frame ${expect[$i]} printed as n=${numbers[$i]}"
+        failures=$((failures + 1))
     fi
+    [ "${numbers[$i]:-?}" = "?" ] || numbered=$((${numbered:-0} + 1))
 done
 [ "$failures" -eq 0 ] || exit 1
-echo "${#expect[@]} frames as expected"
+echo "${#expect[@]} frames as expected, ${numbered:-0} of them numbered by the index"

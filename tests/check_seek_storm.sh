@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Usage: check_seek_storm.sh FRAMEPIPE MEDIA REF FPS COUNT SEED [PLAYER OPTIONS...]
-# A storm of COUNT random exact seeks (absolute and relative, some past either end), steps and
-# back-steps of up to 30 frames, each followed by 'md5'. A model of a constant-frame-rate clip
+# A storm of COUNT random exact seeks (absolute and relative, some past either end), steps,
+# back-steps of up to 30 frames and 'frame N' (some past the end), each followed by 'md5'. A model of a constant-frame-rate clip
 # predicts the frame each command must land on; check_script.sh compares every MD5 with REF.
 set -euo pipefail
 player=$1 media=$2 ref=$3 fps=$4 count=$5 seed=$6
@@ -30,7 +30,11 @@ BEGIN {
             d = int((rand() * 4 - 2) * 100) / 100
             printf "seek %+.2f\n", d
             idx = first_at_or_after(idx / fps + d)
-        } else if (r < 0.75) {
+        } else if (r < 0.6) {
+            k = int(rand() * (frames + 5))                          # some past the end
+            printf "frame %d\n", k
+            idx = k > frames - 1 ? frames - 1 : k
+        } else if (r < 0.8) {
             k = 1 + int(rand() * 30)
             printf "step %d\n", k
             idx = idx + k > frames - 1 ? frames - 1 : idx + k

@@ -170,11 +170,11 @@ title_has() {
 cd "$work" # where 'c' saves
 start "$assets/$media" --paused
 xdotool key i
-title_has "0.000 s  frame 0  I"
+title_has "0.000 s  frame 0/180  I"
 xdotool key Right Right Left
-title_has "5.000 s  frame 10  "
+title_has "5.000 s  frame 10/180  "
 xdotool key period period comma
-title_has "5.500 s  frame 11  "
+title_has "5.500 s  frame 11/180  "
 xdotool key c
 for _ in $(seq 50); do [ -s "$work/framepipe-5.500.png" ] && break; sleep 0.1; done
 [ -s "$work/framepipe-5.500.png" ] || fail "'c' saved no framepipe-5.500.png"

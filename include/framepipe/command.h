@@ -26,13 +26,15 @@ typedef enum FPCommandType {
     FP_CMD_OVERLAY,    /**< toggle the ownership overlay */
     FP_CMD_VOLUME,     /**< change the volume by count (percent) */
     FP_CMD_MUTE,
+    FP_CMD_FRAME,      /**< go to frame number count (from 0, in display order), exactly */
 } FPCommandType;
 
 #define FP_COMMAND_PATH_MAX 1024
 
 typedef struct FPCommand {
     FPCommandType type;
-    int count;       /**< FP_CMD_STEP, FP_CMD_BACK: frames (1 or more); FP_CMD_VOLUME: percent */
+    int count;       /**< FP_CMD_STEP, FP_CMD_BACK: frames (1 or more); FP_CMD_VOLUME: percent;
+                          FP_CMD_FRAME: the frame number, from 0 */
     double seconds;  /**< FP_CMD_SEEK, FP_CMD_WAIT */
     int relative;    /**< FP_CMD_SEEK: seconds is an offset from the frame on screen */
     int keyframe;    /**< FP_CMD_SEEK: land on the keyframe at or before the target */

@@ -77,6 +77,8 @@ typedef struct FPEvent {
     const AVFrame *frame; /**< FP_EVENT_FRAME_SHOWN; read only, for the call */
     double time;          /**< seconds from the first frame */
     int64_t pts;          /**< in the video stream's time base */
+    int64_t frame_number; /**< FP_EVENT_FRAME_SHOWN, FP_EVENT_FRAME_MD5: the display number,
+                               from 0, from the frame index; -1 while it is not known */
     char md5[33];         /**< FP_EVENT_FRAME_MD5 */
 } FPEvent;
 

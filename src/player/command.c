@@ -1,4 +1,5 @@
 #include <ctype.h>
+#include <limits.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -107,6 +108,20 @@ int fp_command_parse(const char *line, FPCommand *cmd, char *err, size_t err_siz
             return fail(err, err_size, "seek: '%s' is not a time in seconds", words[1]);
         return 0;
     }
+    if (!strcmp(words[0], "frame")) {
+        char *end;
+        long long number;
+
+        cmd->type = FP_CMD_FRAME;
+        if (n != 2)
+            return fail(err, err_size, "%s", "usage: frame N, N from 0");
+        errno = 0;
+        number = strtoll(words[1], &end, 10);
+        if (!*words[1] || *end || errno || number < 0 || number > INT_MAX)
+            return fail(err, err_size, "frame: '%s' is not a frame number from 0", words[1]);
+        cmd->count = (int)number;
+        return 0;
+    }
     if (!strcmp(words[0], "wait")) {
         cmd->type = FP_CMD_WAIT;
         if (n != 2 || parse_seconds(words[1], &cmd->seconds) < 0 || cmd->seconds < 0)
@@ -133,7 +148,7 @@ const char *fp_command_name(FPCommandType type)
         [FP_CMD_MD5] = "md5",       [FP_CMD_SCREENSHOT] = "screenshot",
         [FP_CMD_FULLSCREEN] = "fullscreen", [FP_CMD_INFO] = "info",
         [FP_CMD_OVERLAY] = "overlay", [FP_CMD_VOLUME] = "volume",
-        [FP_CMD_MUTE] = "mute",
+        [FP_CMD_MUTE] = "mute", [FP_CMD_FRAME] = "frame",
     };
 
     if ((unsigned)type >= sizeof(names) / sizeof(names[0]) || !names[type])

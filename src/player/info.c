@@ -20,18 +20,48 @@ static void set_title(FPPlayer *p, const char *title)
             p->sinks[i]->set_title(p->sinks[i], title);
 }
 
+int64_t fp_info_frame_number(FPPlayer *p, const AVFrame *f)
+{
+    FPIndexInfo info;
+    int64_t n;
+
+    if (!p->index || !f || fp_index_done(p->index) != 1)
+        return -1;
+    /*
+     * A stream without any timestamp (raw H.264, HEVC) is numbered in decode
+     * order: only right when the codec does not reorder. Otherwise, unknown.
+     */
+    fp_index_info(p->index, &info);
+    if (info.order == FP_INDEX_ORDER_DECODE && info.reorder_delay > 0)
+        return -1;
+    n = fp_index_frame_of_pts(p->index, f->best_effort_timestamp);
+    return n >= 0 ? n : -1;
+}
+
+/* "12/60", or "12/?" and "?" while the index counts, or has none to count with. */
+static void frame_of_total(FPPlayer *p, const AVFrame *f, char *buf, size_t size)
+{
+    int64_t n = fp_info_frame_number(p, f);
+    FPIndexInfo info;
+
+    if (n < 0) {
+        snprintf(buf, size, "?");
+        return;
+    }
+    fp_index_info(p->index, &info);
+    snprintf(buf, size, "%lld/%lld", (long long)n, (long long)info.frames);
+}
+
 void fp_info_update_title(FPPlayer *p)
 {
     const AVFrame *f = fp_on_screen(p);
     FPPacketQueueStats pq;
     FPFrameQueueStats fq;
-    AVRational rate;
-    char title[512];
+    char title[512], frame[64];
     double t;
 
     if (!f) /* sound alone: the window keeps the name it opened with */
         return;
-    rate = p->video_st->avg_frame_rate;
     if (!p->info) {
         set_title(p, av_basename(p->path));
         return;
@@ -39,9 +69,9 @@ void fp_info_update_title(FPPlayer *p)
     fp_packet_queue_stats(p->video_pq, &pq);
     fp_frame_queue_stats(p->video_fq, &fq);
     t = fp_ts_seconds(p, f->best_effort_timestamp);
-    snprintf(title, sizeof(title), "%s  %.3f s  frame %lld  %c  pq %d  fq %d  history %d%s",
-             av_basename(p->path), t,
-             rate.num > 0 ? (long long)llrint(t * av_q2d(rate)) : -1LL,
+    frame_of_total(p, f, frame, sizeof(frame));
+    snprintf(title, sizeof(title), "%s  %.3f s  frame %s  %c  pq %d  fq %d  history %d%s",
+             av_basename(p->path), t, frame,
              av_get_picture_type_char(f->pict_type), pq.count, fq.count,
              fp_history_count(p->history), p->paused ? "  paused" : "");
     set_title(p, title);
@@ -98,6 +128,7 @@ void fp_info_md5(FPPlayer *p)
         return;
     ev.pts = f->best_effort_timestamp;
     ev.time = fp_ts_seconds(p, ev.pts);
+    ev.frame_number = fp_info_frame_number(p, f);
     fp_emit(p, &ev);
 }
 

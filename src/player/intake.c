@@ -156,6 +156,7 @@ int fp_show(FPPlayer *p, int index)
         return ret;
     ev.frame = f;
     ev.pts = f->best_effort_timestamp;
+    ev.frame_number = fp_info_frame_number(p, f);
     ev.time = fp_ts_seconds(p, ev.pts);
     fp_emit(p, &ev);
     return 0;

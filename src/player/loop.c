@@ -85,6 +85,14 @@ static int start_command(FPPlayer *p, const FPCommand *cmd)
     case FP_CMD_WAIT:
         p->op.until = fp_clock_now() + cmd->seconds;
         return FP_CONTINUE;
+    case FP_CMD_FRAME:
+        if (!p->index) {
+            fp_message(p, AV_LOG_ERROR, "cannot go to frame %d: there is no frame index (the "
+                       "input is not a file that can be read twice)", cmd->count);
+            return FP_FINISHED;
+        }
+        fp_pacing_set_paused(p, 1); /* as a step does: the frame asked for stays on screen */
+        return FP_CONTINUE;
     case FP_CMD_MD5:
         fp_info_md5(p);
         return FP_FINISHED;
@@ -117,6 +125,38 @@ static int start_command(FPPlayer *p, const FPCommand *cmd)
     }
 }
 
+/*
+ * Go to frame p->op.count: its time comes from the frame index, which the
+ * command waits for (playback does not), then an exact seek shows it.
+ */
+static int start_frame_seek(FPPlayer *p)
+{
+    int64_t n = p->op.count;
+    FPIndexInfo info;
+    FPIndexEntry e;
+    int ret = fp_index_done(p->index);
+
+    if (ret == 0) {
+        fp_idle(p, FP_SLICE_SECONDS);
+        return FP_CONTINUE;
+    }
+    fp_index_info(p->index, &info);
+    if (info.frames <= 0) {
+        fp_message(p, AV_LOG_ERROR, "cannot go to frame %lld: the frame index has no frames (%s)",
+                   (long long)n, ret < 0 ? av_err2str(ret) : "none");
+        return FP_FINISHED;
+    }
+    n = FFMIN(n, info.frames - 1); /* past the end: the last frame, as a seek past it */
+    ret = fp_index_get(p->index, n, &e);
+    if (ret < 0 || e.display_ts == AV_NOPTS_VALUE) {
+        fp_message(p, AV_LOG_ERROR, "cannot go to frame %lld: %s", (long long)n,
+                   ret < 0 ? av_err2str(ret) : "the stream has no timestamps to seek by");
+        return FP_FINISHED;
+    }
+    fp_seek_start(p, FP_SEEK_EXACT, e.display_ts);
+    return FP_CONTINUE;
+}
+
 static int advance_operation(FPPlayer *p)
 {
     switch (p->op.type) {
@@ -128,6 +168,8 @@ static int advance_operation(FPPlayer *p)
         return fp_step_forward(p);
     case FP_CMD_BACK:
         return p->op.seeking ? fp_seek_advance(p) : fp_step_back(p);
+    case FP_CMD_FRAME:
+        return p->op.seeking ? fp_seek_advance(p) : start_frame_seek(p);
     case FP_CMD_WAIT:
         if (fp_clock_now() >= p->op.until)
             return FP_FINISHED;

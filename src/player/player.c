@@ -232,6 +232,14 @@ static int open_input(FPPlayer **out, const char *path, AVIOContext *io,
     p->seekable = fp_demux_seekable(p->demux);
     p->ts_discont = fp_demux_ts_discont(p->demux);
     p->video_st = fp_demux_video_stream(p->demux);
+    /*
+     * The frame index reads the file again, from its own demuxer: only a file
+     * it can open by name, not a pipe (it would take the player's input) nor
+     * input through an AVIOContext. Frame numbers wait for it; nothing else does.
+     */
+    if (p->video_st && !io && p->seekable &&
+        fp_index_open(&p->index, path, p->video_st->index) < 0)
+        av_log(NULL, AV_LOG_VERBOSE, "%s: no frame index\n", path);
     if (p->video_st) {
         if (!o->no_autorotate)
             p->orientation = fp_stream_orientation(p->video_st);
@@ -306,6 +314,9 @@ static int start_threads(FPPlayer *p)
         ret = fp_decoder_start(p->audio_decoder, p->audio_pq, p->audio_fq);
     if (ret >= 0 && p->audio)
         ret = fp_audio_out_start(p->audio);
+    /* An index that cannot start leaves frame numbers unknown; playback goes on. */
+    if (ret >= 0 && p->index && fp_index_start(p->index) < 0)
+        av_log(NULL, AV_LOG_VERBOSE, "%s: the frame index did not start\n", p->path);
     p->threads_started = 1;
     return ret;
 }
@@ -317,6 +328,8 @@ static void abort_all(FPPlayer *p)
     pthread_cond_broadcast(&p->inbox_cond);
     pthread_mutex_unlock(&p->inbox_lock);
     fp_demux_abort(p->demux);
+    if (p->index)
+        fp_index_abort(p->index);
     if (p->video_st) {
         fp_packet_queue_abort(p->video_pq);
         fp_frame_queue_abort(p->video_fq);
@@ -477,6 +490,7 @@ void fp_player_close(FPPlayer **pp)
     stop_threads(p);
     close_audio(p); /* the device's callback and the sink read the audio queues: first */
     fp_history_free(&p->history);
+    fp_index_free(&p->index); /* aborted and joined */
     fp_window_sink_free(&p->window);
     fp_decoder_free(&p->decoder);
     fp_demux_free(&p->demux);

@@ -34,6 +34,7 @@
 #include "decode.h"
 #include "demux.h"
 #include "history.h"
+#include "index.h"
 #include "trace.h"
 
 /* Return values of the render thread's steps, besides negative errors. */
@@ -90,6 +91,8 @@ struct FPPlayer {
     FPVideoSink *sinks[FP_MAX_SINKS]; /* the window, then opts.sink */
     int nb_sinks;
     FPTrace *trace;       /* NULL unless --trace-ownership */
+    FPIndex *index;       /* frame numbers; NULL for a pipe, input through an AVIOContext, or
+                             when it could not open; built in the background meanwhile */
     /* Sound; all NULL without it. */
     AVStream *audio_st;
     FPDecoder *audio_decoder;
@@ -253,6 +256,9 @@ int fp_sound_refuses(FPPlayer *p, const FPCommand *cmd);
 int fp_sound_advance(FPPlayer *p);
 
 /* ---- info.c ---- */
+
+/* The display number of f from the frame index; -1 while it is not known (or no index). */
+int64_t fp_info_frame_number(FPPlayer *p, const AVFrame *f);
 
 void fp_info_update_title(FPPlayer *p);
 void fp_info_update_overlay(FPPlayer *p);

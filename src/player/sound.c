@@ -41,6 +41,7 @@ int fp_sound_refuses(FPPlayer *p, const FPCommand *cmd)
     case FP_CMD_BACK: what = "step back"; break;
     case FP_CMD_MD5: what = "hash the picture"; break;
     case FP_CMD_SCREENSHOT: what = "take a screenshot"; break;
+    case FP_CMD_FRAME: what = "go to a frame"; break;
     default: return 0;
     }
     fp_message(p, AV_LOG_ERROR, "cannot %s: there is no picture", what);
