@@ -111,7 +111,7 @@ static FPIndex *index_whole(const char *path, int stream_index)
 {
     FPIndex *ix = NULL;
 
-    CHECK_EQ_INT(fp_index_open(&ix, path, stream_index), 0);
+    CHECK_EQ_INT(fp_index_open(&ix, path, stream_index, 0), 0);
     if (!ix)
         return NULL;
     CHECK_EQ_INT(fp_index_start(ix), 0);
@@ -379,7 +379,7 @@ static void test_joined_pieces_read_while_scanning(void)
     snprintf(single_path, sizeof(single_path), "%s/%s", assets_dir, TS_ASSET);
     single = index_whole(single_path, -1);
     CHECK_EQ_INT(write_copies(TS_ASSET, JOINED_COPIES, 0, 0, joined, sizeof(joined)), 0);
-    CHECK_EQ_INT(fp_index_open(&ix, joined, -1), 0);
+    CHECK_EQ_INT(fp_index_open(&ix, joined, -1, 0), 0);
     if (!ix || !single)
         goto end;
     CHECK_EQ_INT(fp_index_wait(ix, 0), AVERROR(EINVAL)); /* not started: would never end */
@@ -430,7 +430,7 @@ static void test_abort_is_prompt(void)
         FPIndexEntry e;
         int64_t t0, t1;
 
-        CHECK_EQ_INT(fp_index_open(&ix, joined, -1), 0);
+        CHECK_EQ_INT(fp_index_open(&ix, joined, -1, 0), 0);
         if (!ix)
             continue;
         CHECK_EQ_INT(fp_index_start(ix), 0);
@@ -461,28 +461,28 @@ static void test_lifecycle_and_bad_input(void)
     FPIndexInfo info;
 
     snprintf(path, sizeof(path), "%s/no_such_file.mp4", assets_dir);
-    CHECK_EQ_INT(fp_index_open(&ix, path, -1), AVERROR(ENOENT));
+    CHECK_EQ_INT(fp_index_open(&ix, path, -1, 0), AVERROR(ENOENT));
     CHECK(ix == NULL);
     snprintf(path, sizeof(path), "%s/README.md", assets_dir);
-    CHECK_EQ_INT(fp_index_open(&ix, path, -1), AVERROR_INVALIDDATA);
+    CHECK_EQ_INT(fp_index_open(&ix, path, -1, 0), AVERROR_INVALIDDATA);
     CHECK(ix == NULL);
     snprintf(path, sizeof(path), "%s/sound_only_aac_2s.m4a", assets_dir);
-    CHECK_EQ_INT(fp_index_open(&ix, path, -1), AVERROR_STREAM_NOT_FOUND);
-    CHECK_EQ_INT(fp_index_open(&ix, path, 0), AVERROR_STREAM_NOT_FOUND); /* audio */
+    CHECK_EQ_INT(fp_index_open(&ix, path, -1, 0), AVERROR_STREAM_NOT_FOUND);
+    CHECK_EQ_INT(fp_index_open(&ix, path, 0, 0), AVERROR_STREAM_NOT_FOUND); /* audio */
     snprintf(path, sizeof(path), "%s/%s", assets_dir, TS_ASSET);
-    CHECK_EQ_INT(fp_index_open(&ix, path, -2), AVERROR(EINVAL));
-    CHECK_EQ_INT(fp_index_open(&ix, path, 99), AVERROR_STREAM_NOT_FOUND);
+    CHECK_EQ_INT(fp_index_open(&ix, path, -2, 0), AVERROR(EINVAL));
+    CHECK_EQ_INT(fp_index_open(&ix, path, 99, 0), AVERROR_STREAM_NOT_FOUND);
     CHECK(ix == NULL);
 
     /* Opened, never started: freed at once, nothing to wait for. */
-    CHECK_EQ_INT(fp_index_open(&ix, path, -1), 0);
+    CHECK_EQ_INT(fp_index_open(&ix, path, -1, 0), 0);
     CHECK_EQ_INT(fp_index_count(ix), 0);
     fp_index_free(&ix);
     CHECK(ix == NULL);
     fp_index_free(&ix); /* NULL is fine */
 
     /* Aborted before the start: nothing starts. */
-    CHECK_EQ_INT(fp_index_open(&ix, path, -1), 0);
+    CHECK_EQ_INT(fp_index_open(&ix, path, -1, 0), 0);
     fp_index_abort(ix);
     CHECK_EQ_INT(fp_index_start(ix), AVERROR_EXIT);
     CHECK_EQ_INT(fp_index_wait(ix, -1), AVERROR_EXIT);
@@ -531,7 +531,7 @@ static void test_damaged_files(void)
                 CHECK(0);
                 continue;
             }
-            ret = fp_index_open(&ix, path, -1);
+            ret = fp_index_open(&ix, path, -1, 0);
             failed_open += ret < 0;
             if (ret >= 0) {
                 opened++;
@@ -562,7 +562,7 @@ static void test_read_error(void)
     /* The shim reads these at open and at each read; no other thread runs yet. */
     setenv("FP_FAIL_READ_PATH", strrchr(path, '/') + 1, 1);
     setenv("FP_FAIL_READ_AFTER", "150000", 1);
-    CHECK_EQ_INT(fp_index_open(&ix, path, -1), 0);
+    CHECK_EQ_INT(fp_index_open(&ix, path, -1, 0), 0);
     if (ix) {
         CHECK_EQ_INT(fp_index_start(ix), 0);
         CHECK_EQ_INT(fp_index_wait(ix, -1), AVERROR(EIO));

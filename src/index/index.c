@@ -7,6 +7,7 @@
 #include <libavutil/error.h>
 #include <libavutil/mem.h>
 
+#include "demux.h" /* fp_demux_find_stream_info() */
 #include "index_internal.h"
 #include "tracks.h"
 
@@ -35,7 +36,7 @@ static int pick_stream(const AVFormatContext *fmt, int stream_index)
     return stream_index;
 }
 
-int fp_index_open(FPIndex **out, const char *path, int stream_index)
+int fp_index_open(FPIndex **out, const char *path, int stream_index, int64_t max_pixels)
 {
     pthread_condattr_t attr;
     FPIndex *ix;
@@ -76,7 +77,8 @@ int fp_index_open(FPIndex **out, const char *path, int stream_index)
     ret = avformat_open_input(&ix->fmt, path, NULL, NULL);
     if (ret < 0)
         goto fail;
-    ret = avformat_find_stream_info(ix->fmt, NULL);
+    /* Bounded as the player's probing is: a header may claim any picture size. */
+    ret = fp_demux_find_stream_info(ix->fmt, max_pixels);
     if (ret < 0)
         goto fail;
     ret = pick_stream(ix->fmt, stream_index);

@@ -122,6 +122,9 @@ typedef struct FPIndexInfo {
  *                      video stream the player shows by default (never a
  *                      cover picture or an alpha plane while a real picture
  *                      exists; see src/pipeline/tracks.h).
+ * @param max_pixels    The largest picture probing may decode, as the player's
+ *                      own probing is bounded (FPPlayerOptions.max_pixels); 0:
+ *                      libavcodec's bound.
  * @return 0; AVERROR(EINVAL) for stream_index < -1; AVERROR_STREAM_NOT_FOUND
  *         when the input has no such stream, it is not video, or (for -1) the
  *         input has no video; AVERROR(ENOMEM); any error of
@@ -130,7 +133,7 @@ typedef struct FPIndexInfo {
  *         avformat_find_stream_info().
  * Blocks for the opening and probing. Owner's thread.
  */
-int fp_index_open(FPIndex **ix, const char *path, int stream_index);
+int fp_index_open(FPIndex **ix, const char *path, int stream_index, int64_t max_pixels);
 
 /**
  * Start the scanning thread. It reads every packet, records those of the

@@ -48,7 +48,7 @@ static int interrupt_cb(void *opaque)
 }
 
 /* Probing decodes a few frames: hold its decoders to the same picture size bound as ours. */
-static int find_stream_info(AVFormatContext *fmt, int64_t max_pixels)
+int fp_demux_find_stream_info(AVFormatContext *fmt, int64_t max_pixels)
 {
     AVDictionary **opts = NULL;
     unsigned nb_streams = fmt->nb_streams;
@@ -109,7 +109,7 @@ int fp_demux_open(FPDemux **out, const char *path, const FPDemuxOptions *o)
     ret = avformat_open_input(&d->fmt, o->io ? "" : path, NULL, NULL);
     if (ret < 0)
         goto fail;
-    ret = find_stream_info(d->fmt, o->max_pixels);
+    ret = fp_demux_find_stream_info(d->fmt, o->max_pixels);
     if (ret < 0)
         goto fail;
     d->video_index = fp_tracks_video(d->fmt, o->video_track);

@@ -43,6 +43,14 @@ typedef struct FPDemuxOptions {
  */
 int fp_demux_open(FPDemux **d, const char *path, const FPDemuxOptions *o);
 
+/**
+ * avformat_find_stream_info() on fmt with every decoder it opens bounded to
+ * pictures of max_pixels (0: libavcodec's bound), so that a header that claims
+ * a huge picture is not decoded at that size while probing. Also used by the
+ * frame index's own demuxer.
+ */
+int fp_demux_find_stream_info(AVFormatContext *fmt, int64_t max_pixels);
+
 /** The chosen audio stream, or NULL; owned by the demuxer. */
 AVStream *fp_demux_audio_stream(FPDemux *d);
 

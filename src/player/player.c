@@ -232,14 +232,7 @@ static int open_input(FPPlayer **out, const char *path, AVIOContext *io,
     p->seekable = fp_demux_seekable(p->demux);
     p->ts_discont = fp_demux_ts_discont(p->demux);
     p->video_st = fp_demux_video_stream(p->demux);
-    /*
-     * The frame index reads the file again, from its own demuxer: only a file
-     * it can open by name, not a pipe (it would take the player's input) nor
-     * input through an AVIOContext. Frame numbers wait for it; nothing else does.
-     */
-    if (p->video_st && !io && p->seekable &&
-        fp_index_open(&p->index, path, p->video_st->index) < 0)
-        av_log(NULL, AV_LOG_VERBOSE, "%s: no frame index\n", path);
+
     if (p->video_st) {
         if (!o->no_autorotate)
             p->orientation = fp_stream_orientation(p->video_st);
@@ -286,6 +279,15 @@ static int open_input(FPPlayer **out, const char *path, AVIOContext *io,
         fp_packet_queue_set_trace(p->audio_pq, p->trace, "audio_packets");
         fp_frame_queue_set_trace(p->audio_fq, p->trace, "audio_frames");
     }
+    /*
+     * Last, once the file is known to play: the frame index reads it again,
+     * with its own demuxer. Only a file it can open by name, not a pipe (it
+     * would take the player's input) nor input through an AVIOContext. Frame
+     * numbers wait for it; nothing else does.
+     */
+    if (p->video_st && !io && p->seekable &&
+        fp_index_open(&p->index, path, p->video_st->index, o->max_pixels) < 0)
+        av_log(NULL, AV_LOG_VERBOSE, "%s: no frame index\n", path);
     *out = p;
     return 0;
 

@@ -121,7 +121,7 @@ while IFS='|' read -r n status ours reached site san output; do
     case $verdict in
     finish | error | not-reached | warned) ;;
     asan-runtime) runtime+=("$n") ;;
-    crash | ffmpeg-leak)
+    crash | ffmpeg-leak | truncated)
         if grep -qxF "$site" <<<"$known"; then
             ffmpeg+=("$n:$site")
             verdict=ffmpeg
