@@ -27,17 +27,13 @@ mkdir -p "$OUT_DIR"
 tmp=""
 trap '[[ -z "$tmp" ]] || rm -f "$tmp"' EXIT
 
-shopt -s nullglob
+# shellcheck source=assets.sh
+. "$REF_DIR/assets.sh"
 count=0
-for F in "$ASSETS_DIR"/*; do
+while read -r F <&3; do
     name="$(basename "$F")"
-    [[ -f "$F" ]] || continue
-    case "$name" in
-        .* | *.sh | *.md | *.txt) continue ;;
-    esac
     out="$OUT_DIR/$name.csv"
-    vsel=v:0
-    [[ "$name" == *alpha_first* ]] && vsel=v:1
+    vsel=v:$(picture_track "$name")
     has_video="$("$FFPROBE" -v error -select_streams "$vsel" \
         -show_entries stream=index -of csv=p=0 "$F" | awk -F, 'NF { print $1; exit }')"
     if [[ -z "$has_video" ]]; then
@@ -61,7 +57,7 @@ for F in "$ASSETS_DIR"/*; do
     size=$(wc -c < "$out")
     [[ $size -le 102400 ]] || printf '  note: %s is %d bytes\n' "$out" "$size"
     count=$((count + 1))
-done
+done 3< <(media_assets "$ASSETS_DIR")
 
 [[ $count -gt 0 ]] || die "no media files with video found in $ASSETS_DIR"
 echo "Wrote packet lists for $count file(s) in $OUT_DIR"

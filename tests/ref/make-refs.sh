@@ -23,14 +23,11 @@ command -v "$FFPROBE" >/dev/null 2>&1 || die "ffprobe not found (set FFPROBE=...
 tmp=""
 trap '[[ -z "$tmp" ]] || rm -f "$tmp"' EXIT
 
-shopt -s nullglob
+# shellcheck source=assets.sh
+. "$REF_DIR/assets.sh"
 count=0
-for F in "$ASSETS_DIR"/*; do
+while read -r F <&3; do
     name="$(basename "$F")"
-    [[ -f "$F" ]] || continue
-    case "$name" in
-        .* | *.sh | *.md | *.txt) continue ;;
-    esac
 
     printf '  %s\n' "$name"
     out="$REF_DIR/$name.framemd5"
@@ -56,9 +53,8 @@ for F in "$ASSETS_DIR"/*; do
         rm -rf "$pieces"
         mv -f "$out.tmp" "$out"
     elif [[ -n "$has_video" ]]; then
-        # The picture a person expects: in *alpha_first* the first video track is an alpha plane.
-        vmap=0:v:0
-        [[ "$name" == *alpha_first* ]] && vmap=0:v:1
+        # The picture a person expects (assets.sh).
+        vmap=0:v:$(picture_track "$name")
         "$FFMPEG" -nostdin -hide_banner -loglevel error -noautorotate -i "$F" \
             -map "$vmap" -fps_mode passthrough -autoscale 0 -f framemd5 - > "$out.tmp"
         mv -f "$out.tmp" "$out"
@@ -87,7 +83,7 @@ for F in "$ASSETS_DIR"/*; do
         printf '%s\n' "$sum" > "$REF_DIR/$name.aid$n.md5"
     done
     count=$((count + 1))
-done
+done 3< <(media_assets "$ASSETS_DIR")
 
 [[ $count -gt 0 ]] || die "no media files found in $ASSETS_DIR"
 echo "Wrote references for $count file(s) in $REF_DIR"
