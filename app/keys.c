@@ -47,6 +47,8 @@ static const Row rows[] = {
       BY(SDLK_ASTERISK, FP_CMD_VOLUME, 10),
       BY(SDLK_KP_MULTIPLY, FP_CMD_VOLUME, 10)}},
     {"m", "mute", {B(SDLK_m, FP_CMD_MUTE)}},
+    {"#", "next audio track; after the last, none (as 'aid next')",
+     {B(SDLK_HASH, FP_CMD_AUDIO_TRACK)}},
     {"o", "overlay: queue depths, reference counts of the frame shown\n"
           "and of the history around it, the clock",
      {B(SDLK_o, FP_CMD_OVERLAY)}},
@@ -57,6 +59,8 @@ static void fill(FPCommand *cmd, const Binding *b)
     cmd->type = b->type;
     if (b->type == FP_CMD_VOLUME)
         cmd->count = (int)b->amount;
+    if (b->type == FP_CMD_AUDIO_TRACK)
+        cmd->count = FP_AUDIO_TRACK_NEXT;
     if (b->type == FP_CMD_SEEK) {
         cmd->relative = 1;
         cmd->seconds = b->amount;

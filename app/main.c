@@ -13,9 +13,11 @@
 #include <libavutil/log.h>
 
 #include "framepipe/player.h"
+#include "frame_info.h"
 #include "framemd5.h"
 #include "keys.h"
 #include "script.h"
+#include "usage.h"
 #include "trace_html.h"
 
 enum {
@@ -40,6 +42,8 @@ enum {
     OPT_VID,
     OPT_AID,
     OPT_START,
+    OPT_START_FRAME,
+    OPT_FRAME_INFO,
 };
 
 static const struct option long_options[] = {
@@ -63,86 +67,13 @@ static const struct option long_options[] = {
     {"max-packets", required_argument, NULL, OPT_MAX_PACKETS},
     {"vid", required_argument, NULL, OPT_VID},
     {"start", required_argument, NULL, OPT_START},
+    {"start-frame", required_argument, NULL, OPT_START_FRAME},
+    {"frame-info", required_argument, NULL, OPT_FRAME_INFO},
     {"aid", required_argument, NULL, OPT_AID},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
 };
-
-static void usage(FILE *out)
-{
-    fputs("usage: framepipe [options] FILE\n"
-          "\n"
-          "Plays a local video file: a reader thread, a decoder thread and an SDL render\n"
-          "thread joined by a packet queue and a frame queue. FILE '-' is standard input\n"
-          "(it plays and steps, but cannot seek).\n"
-          "\n"
-          "options:\n"
-          "  --headless        no window and no audio device; frames go to a null sink\n"
-          "                    as fast as they are decoded\n"
-          "  --realtime        with --headless, pace the sink at the frames' timestamps\n"
-          "  --paused          start paused on the first frame\n"
-          "  --start T         start at the first frame at or after T seconds (from the\n"
-          "                    first frame), as 'seek T' lands\n"
-          "  --keep-open       at the end, stay on the last frame, paused, instead of\n"
-          "                    exiting\n"
-          "  --step-history-mb N\n"
-          "                    memory for recently decoded frames, so that back-steps\n"
-          "                    need no decoding (default: 256; unused headless without\n"
-          "                    a script, where nothing can step)\n"
-          "  --no-autorotate   ignore the rotation and flip the file asks for\n"
-          "  --script FILE     run commands from FILE ('-': standard input), one per line,\n"
-          "                    each to completion before the next (see below)\n"
-          "  --framemd5        print one line per frame shown in FFmpeg's framemd5 format\n"
-          "  --trace-ownership FILE\n"
-          "                    write every hand-off of a packet or frame to FILE as JSON\n"
-          "                    Lines (read, put, get, send, receive, show, unref, free ...)\n"
-          "  --trace-html OUT.html\n"
-          "                    instead of playing, turn FILE, an ownership trace, into a\n"
-          "                    self-contained HTML timeline\n"
-          "  --stats           print one 'stats: key=value ...' line on stderr at exit\n"
-          "  -an, --no-audio   play no sound\n"
-          "  --vid N|no|auto   the N-th video track (from 1, as mpv counts), none, or the\n"
-          "                    picture a person expects (default: never a cover, an alpha\n"
-          "                    plane or a dependent stream while a real picture exists)\n"
-          "  --aid N|no|auto   the N-th audio track, none, or the best one (default)\n"
-          "  --volume N        sound volume, 0 to 100 (default: 100)\n"
-          "  --sync audio|video\n"
-          "                    the clock the picture follows (default: audio when there\n"
-          "                    is sound)\n"
-          "  --audio-md5       with --headless, print the MD5 of all decoded sound as\n"
-          "                    interleaved signed 16-bit at its own rate and channels\n"
-          "  --max-pixels N    refuse to decode pictures of more than N pixels (default:\n"
-          "                    67108864, 8192x8192; 0: libavcodec's bound)\n"
-          "  --max-packets N   read at most N packets, as if the input ended there\n"
-          "  --loglevel LEVEL  quiet, panic, fatal, error, warning, info, verbose, debug,\n"
-          "                    trace, or a number (default: warning)\n"
-          "  -h, --help        show this help\n"
-          "  -V, --version     show the version\n"
-          "\n"
-          "keys:\n",
-          out);
-    fp_keys_print_help(out);
-    fputs("\n"
-          "script commands:\n"
-          "  pause | play | toggle\n"
-          "  step [N] | back [N]\n"
-          "  seek T | seek +T | seek -T    exact, T in seconds from the first frame\n"
-          "  seek T key                    the keyframe at or before T\n"
-          "  frame N                       frame N exactly (from 0, in display order), paused\n"
-          "  wait T                        let playback run T seconds\n"
-          "  md5                           print the time, pts, frame number and MD5 of the\n"
-          "                                frame shown\n"
-          "  screenshot PATH               save the picture shown as a PNG\n"
-          "  quit\n"
-          "A headless player with a script paces playback as a window would.\n"
-          "\n"
-          "Ctrl-C and SIGTERM quit; a second one exits at once (status 130).\n"
-          "\n"
-          "exit status: 0 at the end of the file or on quit; 1 when the file cannot be\n"
-          "played, or reading it failed part-way; 2 for bad usage.\n",
-          out);
-}
 
 static int parse_loglevel(const char *arg, int *level)
 {
@@ -285,6 +216,8 @@ typedef struct App {
     const char *path;
     FPPlayer *_Atomic player; /* set once open; events while opening see NULL */
     FPScript *script;         /* NULL unless --script */
+    FILE *frame_info;         /* --frame-info; NULL unless asked */
+    FPFrameInfoFormat frame_info_format;
 } App;
 
 static void on_event(void *opaque, const FPEvent *ev)
@@ -312,6 +245,14 @@ static void on_event(void *opaque, const FPEvent *ev)
             printf("frame time=%.6f pts=%lld n=? md5=%s\n", ev->time, (long long)ev->pts,
                    ev->md5);
         fflush(stdout);
+        break;
+    case FP_EVENT_FRAME_INFO:
+        if (ev->id) { /* the script's 'info' */
+            fp_frame_info_write(stdout, FP_FRAME_INFO_LINE, ev->info);
+            fflush(stdout);
+        } else if (app->frame_info) {
+            fp_frame_info_write(app->frame_info, app->frame_info_format, ev->info);
+        }
         break;
     case FP_EVENT_COMMAND_DONE:
         if (app->script)
@@ -354,7 +295,7 @@ int main(int argc, char **argv)
     SignalWatch signals = {0};
     App app = {0};
     int want_stats = 0, want_audio_md5 = 0, want_framemd5 = 0, loglevel = AV_LOG_WARNING, loglevel_given = 0;
-    const char *path, *trace_html = NULL, *script = NULL;
+    const char *path, *trace_html = NULL, *script = NULL, *frame_info = NULL;
     char err[128], detail[256] = "";
     int opt, ret;
 
@@ -458,6 +399,18 @@ int main(int argc, char **argv)
             opts.start_seconds = t;
             break;
         }
+        case OPT_START_FRAME: {
+            long long n = parse_count(optarg);
+            if (n < 0 || n > INT32_MAX) {
+                fprintf(stderr, "framepipe: --start-frame takes a frame number from 0\n");
+                return 2;
+            }
+            opts.start_frame = n;
+            break;
+        }
+        case OPT_FRAME_INFO:
+            frame_info = optarg;
+            break;
         case OPT_VID:
         case OPT_AID:
             if (parse_track(optarg, opt == OPT_VID ? &opts.video_track : &opts.audio_track) < 0) {
@@ -474,7 +427,7 @@ int main(int argc, char **argv)
             loglevel_given = 1;
             break;
         case 'h':
-            usage(stdout);
+            fp_usage(stdout);
             return 0;
         case 'V':
             printf("framepipe " FP_VERSION "\n");
@@ -516,6 +469,17 @@ int main(int argc, char **argv)
     if (ret >= 0 && want_framemd5) {
         ret = fp_framemd5_sink_alloc(&framemd5, stdout);
         opts.sink = framemd5;
+    }
+    if (ret >= 0 && frame_info) {
+        app.frame_info = strcmp(frame_info, "-") ? fopen(frame_info, "w") : stdout;
+        if (!app.frame_info) {
+            ret = AVERROR(errno);
+            snprintf(detail, sizeof(detail), "--frame-info %s: %s", frame_info, av_err2str(ret));
+        } else {
+            app.frame_info_format = fp_frame_info_format_of(frame_info);
+            fp_frame_info_header(app.frame_info, app.frame_info_format);
+            opts.frame_info = 1;
+        }
     }
     if (ret >= 0 && script) {
         ret = fp_script_open(&app.script, script);
@@ -576,6 +540,13 @@ int main(int argc, char **argv)
     fp_script_free(&app.script); /* before the player it posts to */
     fp_player_close(&player);
     fp_framemd5_sink_free(&framemd5);
+    if (app.frame_info && app.frame_info != stdout) {
+        /* A full disk shows at the latest here: the export must not end short unnoticed. */
+        if ((ferror(app.frame_info) | fclose(app.frame_info)) && ret >= 0) {
+            fprintf(stderr, "framepipe: --frame-info %s: cannot write the file\n", frame_info);
+            ret = AVERROR(EIO);
+        }
+    }
     SDL_Quit();
     if (fflush(stdout) && ret >= 0) {
         fprintf(stderr, "framepipe: cannot write the output\n");

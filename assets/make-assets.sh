@@ -446,4 +446,18 @@ run h264_2audio_160x120_25fps.mkv \
     -map 0:v -map 1:a -map 2:a -c:v libx264 -preset medium -pix_fmt yuv420p -g 25 \
     -c:a:0 aac -b:a:0 64k -c:a:1 libopus -b:a:1 48k -f matroska
 
+# 33-34. Raw streams long enough to seek in: Annex B with no container and no timestamps, closed
+#     GOPs with an IDR picture every second and B-frames (H.264 with a B-pyramid; HEVC whose
+#     IDR pictures have no leading pictures), 8 s at 25 fps, frame numbers drawn on every
+#     picture. A seek goes to the byte position of an IDR picture that the frame index found.
+run h264_raw_160x120_25fps.h264 \
+    -f lavfi -i "testsrc2=size=160x120:rate=25:duration=8,$(framenum 48)" \
+    -c:v libx264 -preset medium -pix_fmt yuv420p -g 25 -keyint_min 25 -sc_threshold 0 \
+    -bf 3 -b_strategy 0 -x264-params b-pyramid=normal -f h264
+run hevc_raw_160x120_25fps.hevc \
+    -f lavfi -i "testsrc2=size=160x120:rate=25:duration=8,$(framenum 48)" \
+    -c:v libx265 -preset fast -crf 28 -g 25 -bf 3 \
+    -x265-params "pools=none:frame-threads=1:lookahead-threads=0:scenecut=0:open-gop=0:min-keyint=25:log-level=error" \
+    -f hevc
+
 echo "Done."

@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
-# Usage: check_script.sh FRAMEPIPE MEDIA REF SCRIPT [--window] [PLAYER OPTIONS...]
+# Usage: check_script.sh [--numbered] FRAMEPIPE MEDIA REF SCRIPT [--window] [PLAYER OPTIONS...]
 # Runs SCRIPT headless on MEDIA, or with --window in a window (and an audio device, for sound). Every 'md5' line of the script carries the index of the frame
 # it must print, as a comment: 'md5  # expect 25'. Each printed MD5 must equal the MD5 column
 # of that line of REF (ffmpeg's framemd5, frames counted from 0 in presentation order), and the
 # frame number it prints (n=N, from the frame index) must be that index, where it is known
-# (n=? while the index counts, or where a stream has no timestamps to number by).
+# (n=? while the index counts, or where a stream has no timestamps to number by). With
+# --numbered, every frame after the first must be numbered (the script waits for the index).
 set -euo pipefail
+numbered_only=0
+if [ "${1:-}" = --numbered ]; then
+    numbered_only=1
+    shift
+fi
 player=$1 media=$2 ref=$3 script=$4
 shift 4
 mode=--headless
@@ -32,6 +38,9 @@ for i in "${!expect[@]}"; do
         actual=-1
         for j in "${!ref_md5[@]}"; do [ "${ref_md5[$j]}" = "${got[$i]}" ] && actual=$j && break; done
         echo "md5 #$((i + 1)): expected frame ${expect[$i]}, got frame $actual ($(sed -n "$((i + 1))p" <(grep '^frame' "$out")))"
+        failures=$((failures + 1))
+    elif [ "$numbered_only" = 1 ] && [ "$i" -gt 0 ] && [ "${numbers[$i]:-?}" = "?" ]; then
+        echo "md5 #$((i + 1)): frame ${expect[$i]} has no number"
         failures=$((failures + 1))
     elif [ "${numbers[$i]:-?}" != "?" ] && [ "${numbers[$i]}" != "${expect[$i]}" ]; then
         echo "md5 #$((i + 1)): frame ${expect[$i]} printed as n=${numbers[$i]}"

@@ -50,9 +50,16 @@ static void test_commands(void)
     c = parse_ok("wait 0.25");
     CHECK(c.type == FP_CMD_WAIT && c.seconds == 0.25);
     CHECK_EQ_INT(parse_ok("md5").type, FP_CMD_MD5);
+    CHECK_EQ_INT(parse_ok("info").type, FP_CMD_FRAME_INFO);
+    CHECK(!strcmp(fp_command_name(FP_CMD_FRAME_INFO), "info"));
     c = parse_ok("screenshot /tmp/a.png");
     CHECK(c.type == FP_CMD_SCREENSHOT && !strcmp(c.path, "/tmp/a.png"));
     CHECK_EQ_INT(parse_ok("quit").type, FP_CMD_QUIT);
+    c = parse_ok("aid 2");
+    CHECK(c.type == FP_CMD_AUDIO_TRACK && c.count == 2);
+    CHECK_EQ_INT(parse_ok("aid next").count, FP_AUDIO_TRACK_NEXT);
+    CHECK_EQ_INT(parse_ok("aid no").count, FP_AUDIO_TRACK_OFF);
+    CHECK(!strcmp(fp_command_name(FP_CMD_AUDIO_TRACK), "aid"));
 }
 
 static void test_errors(void)
@@ -67,6 +74,11 @@ static void test_errors(void)
     parse_bad("wait -1", "usage: wait");
     parse_bad("pause now", "takes no argument");
     parse_bad("screenshot", "usage: screenshot");
+    parse_bad("info 3", "takes no argument");
+    parse_bad("aid", "usage: aid");
+    parse_bad("aid 0", "not a track number");
+    parse_bad("aid x", "not a track number");
+    parse_bad("aid 1 2", "usage: aid");
 }
 
 int main(void)

@@ -124,7 +124,9 @@ static FPIndex *index_whole(const char *path, int stream_index)
 static void compare_packets(FPIndex *ix, const Row *rows, int nb_rows, const char *name)
 {
     FPIndexEntry e, d;
-    int bad = 0;
+    int bad = 0, idr = 0, keys = 0;
+    size_t len = strlen(name);
+    int raw = len > 5 && (!strcmp(name + len - 5, ".h264") || !strcmp(name + len - 5, ".hevc"));
 
     CHECK_EQ_INT(fp_index_count(ix), nb_rows);
     for (int n = 0; n < nb_rows; n++) {
@@ -141,6 +143,9 @@ static void compare_packets(FPIndex *ix, const Row *rows, int nb_rows, const cha
                     "  %s packet %d: pts %lld dts %lld pos %lld, ffprobe's line %d differs\n", name,
                     n, (long long)e.pts, (long long)e.dts, (long long)e.pos, n + 2);
         CHECK(same);
+        CHECK(!e.idr || e.key);
+        idr += e.idr;
+        keys += e.key;
         if (r->flags & AV_PKT_FLAG_DISCARD) {
             CHECK_EQ_INT(e.frame, -1);
         } else {
@@ -148,6 +153,17 @@ static void compare_packets(FPIndex *ix, const Row *rows, int nb_rows, const cha
             CHECK_EQ_INT(fp_index_get(ix, e.frame, &d), 0);
             CHECK_EQ_INT(d.packet, n);
         }
+    }
+    /*
+     * IDR pictures are marked in raw streams alone, every one a keyframe. Every keyframe of the
+     * raw assets is one, but for the open-GOP CRA picture x265 made in hevc_raw_framenum.
+     */
+    CHECK_EQ_INT(idr, raw ? keys - !!strstr(name, "hevc_raw_framenum") : 0);
+    if (raw && idr) {
+        CHECK_EQ_INT(fp_index_idr_at_or_before(ix, nb_rows - 1, &e), 0);
+        CHECK(e.idr && e.key && e.pos >= 0);
+        CHECK_EQ_INT(fp_index_idr_at_or_before(ix, 0, &d), 0);
+        CHECK_EQ_INT(d.packet, 0);
     }
     CHECK_EQ_INT(fp_index_get_decode(ix, nb_rows, &e), AVERROR(ERANGE));
     CHECK_EQ_INT(fp_index_get_decode(ix, -1, &e), AVERROR(ERANGE));

@@ -392,6 +392,100 @@ static void test_space_p_and_esc(void)
     CHECK(k.quit_at > 0 && returned - k.quit_at < 1.0);
 }
 
+/*
+ * '#' cycles the audio tracks: as Shift+3 (SDLK_3, then the text "#"), and as a '#' key
+ * (SDLK_HASH, then the same text, which is the same key press, not a second one). On a clip with
+ * two tracks, playing the first: track 2, then none. Each switch says so in one message.
+ */
+static pthread_mutex_t said_lock = PTHREAD_MUTEX_INITIALIZER;
+static char said[4][96];
+static int nb_said;
+
+static void on_audio_event(void *opaque, const FPEvent *ev)
+{
+    if (ev->type == FP_EVENT_MESSAGE && !strncmp(ev->text, "audio: ", 7)) {
+        pthread_mutex_lock(&said_lock);
+        if (nb_said < 4)
+            snprintf(said[nb_said], sizeof(said[0]), "%s", ev->text);
+        nb_said++;
+        pthread_mutex_unlock(&said_lock);
+    }
+    on_event(opaque, ev);
+}
+
+static void push_text(const char *text)
+{
+    SDL_Event ev = {.type = SDL_TEXTINPUT};
+
+    snprintf(ev.text.text, sizeof(ev.text.text), "%s", text);
+    SDL_PushEvent(&ev);
+}
+
+/* Waits up to 5 s for n messages. */
+static int wait_said(int n)
+{
+    int count = 0;
+
+    for (int i = 0; i < 500 && count < n; i++) {
+        pthread_mutex_lock(&said_lock);
+        count = nb_said;
+        pthread_mutex_unlock(&said_lock);
+        if (count < n)
+            sleep_us(10000);
+    }
+    return count;
+}
+
+static void *press_hash(void *arg)
+{
+    FPPlayer *p = arg;
+
+    push_key(SDLK_3, 0); /* Shift+3 */
+    push_text("#");
+    wait_said(1);
+    push_key(SDLK_HASH, 0); /* a '#' key */
+    push_text("#");
+    wait_said(2);
+    sleep_us(300000); /* time for a third switch, which must not come */
+    fp_player_request_quit(p);
+    return NULL;
+}
+
+static void test_hash_cycles_audio_tracks(void)
+{
+    FPInput hash = {.type = FP_INPUT_KEY, .key = SDLK_HASH};
+    char input[PATH_MAX + 64];
+    FPPlayerOptions o;
+    FPPlayer *p = NULL;
+    pthread_t thread;
+    FPCommand cmd;
+
+    CHECK_EQ_INT(fp_keys_command(&hash, &cmd), 1);
+    CHECK(cmd.type == FP_CMD_AUDIO_TRACK && cmd.count == FP_AUDIO_TRACK_NEXT);
+
+    snprintf(input, sizeof(input), "%s", sound_clip); /* in the assets */
+    snprintf(strrchr(input, '/'), sizeof(input) - (strrchr(input, '/') - input), "%s",
+             "/h264_2audio_160x120_25fps.mkv");
+    fp_player_options_default(&o);
+    o.start_paused = 1;
+    o.on_event = on_audio_event;
+    o.event_opaque = &keyed_player;
+    CHECK_EQ_INT(fp_player_open(&p, input, &o), 0);
+    if (!p)
+        return;
+    atomic_store(&keyed_player, p);
+    SDL_FlushEvents(SDL_FIRSTEVENT, SDL_LASTEVENT);
+    pthread_create(&thread, NULL, press_hash, p);
+    CHECK_EQ_INT(fp_player_run(p), 0);
+    pthread_join(thread, NULL);
+    atomic_store(&keyed_player, NULL);
+    fp_player_close(&p);
+    printf("  %d messages: '%s', '%s'\n", nb_said, said[0], said[1]);
+    CHECK_EQ_INT(nb_said, 2);
+    CHECK(!strcmp(said[0], "audio: track 2/2 (opus, 48000 Hz mono)"));
+    CHECK(!strcmp(said[1], "audio: off"));
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 3) {
@@ -424,6 +518,7 @@ int main(int argc, char **argv)
     RUN_TEST(test_space_p_and_esc);
     RUN_TEST(test_sound_alone_seeks_past_end);
     RUN_TEST(test_sound_alone_seek_before_start);
+    RUN_TEST(test_hash_cycles_audio_tracks);
     if (chdir("/") == 0)
         rmdir(workdir);
     return CHECK_EXIT();

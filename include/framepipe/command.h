@@ -27,14 +27,26 @@ typedef enum FPCommandType {
     FP_CMD_VOLUME,     /**< change the volume by count (percent) */
     FP_CMD_MUTE,
     FP_CMD_FRAME,      /**< go to frame number count (from 0, in display order), exactly */
+    FP_CMD_FRAME_INFO, /**< describe the frame on screen, as an FP_EVENT_FRAME_INFO */
+    /**
+     * Play audio track count (from 1, as --aid counts), FP_AUDIO_TRACK_OFF or
+     * FP_AUDIO_TRACK_NEXT. The new track starts where the picture is.
+     */
+    FP_CMD_AUDIO_TRACK,
 } FPCommandType;
+
+/** FP_CMD_AUDIO_TRACK's count: no sound. */
+#define FP_AUDIO_TRACK_OFF 0
+/** FP_CMD_AUDIO_TRACK's count: the next track; after the last, none; after none, the first. */
+#define FP_AUDIO_TRACK_NEXT (-1)
 
 #define FP_COMMAND_PATH_MAX 1024
 
 typedef struct FPCommand {
     FPCommandType type;
     int count;       /**< FP_CMD_STEP, FP_CMD_BACK: frames (1 or more); FP_CMD_VOLUME: percent;
-                          FP_CMD_FRAME: the frame number, from 0 */
+                          FP_CMD_FRAME: the frame number, from 0; FP_CMD_AUDIO_TRACK: the
+                          track, from 1, or FP_AUDIO_TRACK_OFF or FP_AUDIO_TRACK_NEXT */
     double seconds;  /**< FP_CMD_SEEK, FP_CMD_WAIT */
     int relative;    /**< FP_CMD_SEEK: seconds is an offset from the frame on screen */
     int keyframe;    /**< FP_CMD_SEEK: land on the keyframe at or before the target */

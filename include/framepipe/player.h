@@ -66,7 +66,31 @@ typedef enum FPEventType {
     FP_EVENT_COMMAND_DONE,
     /** The last frame of the input is on screen (playback may stay open on it). */
     FP_EVENT_END,
+    /**
+     * .info describes a frame: the one on screen, in answer to FP_CMD_FRAME_INFO
+     * (.id); or, with FPPlayerOptions.frame_info, every frame shown (.id 0).
+     */
+    FP_EVENT_FRAME_INFO,
 } FPEventType;
+
+/**
+ * What is known of one frame and of the packet it was decoded from. The
+ * packet's fields come from the frame index once it is complete (they then
+ * equal ffprobe -show_packets), else from what the decoder passed on.
+ */
+typedef struct FPFrameInfo {
+    int64_t number;       /**< display number, from 0, as ffmpeg's framemd5 counts; -1 unknown */
+    int64_t total;        /**< frames in the stream; -1 while the index is not complete */
+    int64_t pts;          /**< the frame's time (best_effort_timestamp) in time_base */
+    int64_t dts;          /**< its packet's dts; AV_NOPTS_VALUE when it had none */
+    AVRational time_base; /**< of pts and dts: the video stream's */
+    double time;          /**< seconds from the first frame */
+    char type;            /**< picture type: 'I', 'P', 'B', 'S', 'i', 'p', 'b', or '?' */
+    int key;              /**< 1 for a keyframe */
+    int64_t size;         /**< its packet's bytes; -1 unknown */
+    int64_t pos;          /**< its packet's byte position in the input; -1 unknown */
+    char md5[33];         /**< the picture's MD5 as in ffmpeg's framemd5; "" when not asked */
+} FPFrameInfo;
 
 typedef struct FPEvent {
     FPEventType type;
@@ -80,6 +104,7 @@ typedef struct FPEvent {
     int64_t frame_number; /**< FP_EVENT_FRAME_SHOWN, FP_EVENT_FRAME_MD5: the display number,
                                from 0, from the frame index; -1 while it is not known */
     char md5[33];         /**< FP_EVENT_FRAME_MD5 */
+    const FPFrameInfo *info; /**< FP_EVENT_FRAME_INFO; read only, for the call */
 } FPEvent;
 
 /**
@@ -114,6 +139,15 @@ typedef struct FPPlayerOptions {
     int start_paused;              /**< show the first frame, paused */
     double start_seconds;          /**< open at the first frame at or after this time, counted
                                         from the first frame (mpv's --start); 0: the start */
+    int64_t start_frame;           /**< open at this frame number (from 0, in display order),
+                                        found in the frame index; 0: the start. Wins over
+                                        start_seconds */
+    /**
+     * Emit an FP_EVENT_FRAME_INFO, MD5 included, for every frame shown. The
+     * first frame then waits for the frame index, so that every frame has its
+     * number (a file whose frames cannot be numbered gets -1).
+     */
+    int frame_info;
     int keep_open;                 /**< at the end, stay on the last frame, paused */
     size_t step_history_bytes;     /**< picture bytes the step history may reference */
     int no_autorotate;             /**< ignore the display matrix (rotation, flip) */
@@ -271,7 +305,9 @@ void fp_player_stats(FPPlayer *p, FPPlayerStats *stats);
 
 /**
  * The MD5 of all sound consumed headless, as interleaved signed 16-bit at the
- * stream's own rate and channels. After fp_player_run().
+ * stream's own rate and channels. After FP_CMD_AUDIO_TRACK switched tracks:
+ * of the sound of the track played last, from where it started (the keyframe
+ * at or before the picture then). After fp_player_run().
  *
  * @return 0; AVERROR(EINVAL) when there was no sound, a device played it, or
  *         the run ended (a quit) before all of it was consumed; AVERROR(ENODATA)

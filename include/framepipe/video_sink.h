@@ -44,7 +44,9 @@ typedef enum FPInputType {
 /** What a person did in a sink's window, before anything decides what it means. */
 typedef struct FPInput {
     FPInputType type;
-    int key;    /**< FP_INPUT_KEY: the SDL keycode (SDL_Keycode) */
+    int key;    /**< FP_INPUT_KEY: the SDL keycode (SDL_Keycode); a '#' or '*' typed as
+                     text (Shift+3, Shift+8 on many keyboards) arrives as SDLK_HASH or
+                     SDLK_ASTERISK */
     int repeat; /**< FP_INPUT_KEY: 1 when the key is held down and repeats */
 } FPInput;
 

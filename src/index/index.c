@@ -1,10 +1,12 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <string.h>
 #include <time.h>
 
 #include <libavformat/avformat.h>
 #include <libavutil/error.h>
+#include <libavutil/intreadwrite.h>
 #include <libavutil/mem.h>
 
 #include "demux.h" /* fp_demux_find_stream_info() */
@@ -88,6 +90,11 @@ int fp_index_open(FPIndex **out, const char *path, int stream_index, int64_t max
     st = ix->fmt->streams[ix->stream_index];
     ix->time_base = st->time_base;
     ix->reorder_delay = st->codecpar->video_delay;
+    ix->codec_id = st->codecpar->codec_id;
+    /* A raw elementary stream (the demuxers named after their codec): no time, only bytes. */
+    ix->raw_nals = (ix->codec_id == AV_CODEC_ID_H264 && !strcmp(ix->fmt->iformat->name, "h264")) ||
+                   (ix->codec_id == AV_CODEC_ID_HEVC && !strcmp(ix->fmt->iformat->name, "hevc"));
+    ix->last_idr = -1;
     /* Let the demuxer skip what is not indexed instead of reading it into packets. */
     for (unsigned i = 0; i < ix->fmt->nb_streams; i++)
         if ((int)i != ix->stream_index)
@@ -140,6 +147,60 @@ static int add_big_duration(FPIndex *ix, int64_t duration)
     return 0;
 }
 
+/*
+ * The type of each NAL unit in an Annex B packet (start codes 00 00 01),
+ * H.264's 5 bits or HEVC's 6. Only the NAL header is read, nothing after it.
+ * Returns what one packet is: NAL_IDR, NAL_LEADING (an HEVC RADL or RASL
+ * picture, shown before the IRAP picture decoded ahead of it), or 0.
+ */
+enum { NAL_OTHER, NAL_IDR, NAL_LEADING };
+
+static int nal_kind(enum AVCodecID codec, const uint8_t *data, int size)
+{
+    for (int i = 0; i + 3 < size; i++) {
+        int type;
+
+        if (data[i] || data[i + 1] || data[i + 2] != 1)
+            continue;
+        i += 3;
+        if (codec == AV_CODEC_ID_H264) {
+            type = data[i] & 0x1f;
+            if (type == 5)
+                return NAL_IDR;
+            if (type == 1)
+                return NAL_OTHER; /* a slice of another picture */
+        } else {
+            type = (data[i] >> 1) & 0x3f;
+            if (type == 19 || type == 20) /* IDR_W_RADL, IDR_N_LP */
+                return NAL_IDR;
+            if (type >= 6 && type <= 9) /* RADL_N, RADL_R, RASL_N, RASL_R */
+                return NAL_LEADING;
+            if (type < 32)
+                return NAL_OTHER; /* the first slice decides */
+        }
+    }
+    return NAL_OTHER;
+}
+
+/* Scanning thread, under lock: REC_IDR for packet n, or taken back from an earlier one. */
+static void mark_idr(FPIndex *ix, const AVPacket *pkt, int64_t n)
+{
+    int kind;
+
+    if (!ix->raw_nals || pkt->size < 4 ||
+        (AV_RB24(pkt->data) != 1 && AV_RB32(pkt->data) != 1))
+        return; /* in a container seeks go by time; and only Annex B has start codes */
+    kind = nal_kind(ix->codec_id, pkt->data, pkt->size);
+    if (kind == NAL_IDR) {
+        ix->flags[n] |= REC_IDR;
+        ix->last_idr = n;
+    } else if (kind == NAL_LEADING && ix->last_idr >= 0) {
+        /* Shown before the IDR picture: the IDR's display number is not its decode number. */
+        ix->flags[ix->last_idr] &= ~REC_IDR;
+        ix->last_idr = -1;
+    }
+}
+
 /* Scanning thread. The lock is held for a store (and now and then a realloc), never a read. */
 static int append(FPIndex *ix, const AVPacket *pkt)
 {
@@ -160,6 +221,11 @@ static int append(FPIndex *ix, const AVPacket *pkt)
         r->duration = big ? DURATION_BIG : (int32_t)pkt->duration;
         r->size = pkt->size;
         ix->flags[ix->count] = (uint8_t)(pkt->flags & REC_PACKET_FLAGS);
+        mark_idr(ix, pkt, ix->count);
+        if (!ix->count)
+            ix->duration = pkt->duration;
+        else if (pkt->duration != ix->duration)
+            ix->duration = 0;
         ix->count++;
     }
     pthread_mutex_unlock(&ix->lock);

@@ -87,6 +87,13 @@ typedef struct FPIndexEntry {
     int size;           /**< bytes of payload */
     int flags;          /**< AV_PKT_FLAG_KEY, AV_PKT_FLAG_CORRUPT, AV_PKT_FLAG_DISCARD */
     int key;            /**< 1 for a keyframe (flags & AV_PKT_FLAG_KEY), else 0 */
+    /**
+     * 1 for an IDR picture of a raw H.264 or HEVC stream (Annex B) that has
+     * no leading pictures: decoding can start at its byte position, and every
+     * picture decoded after it is shown after it, so that it is shown as
+     * many frames after the first as packets come before it.
+     */
+    int idr;
     int64_t display_ts; /**< pts; for a packet without one, the estimate that placed it, or
                              AV_NOPTS_VALUE when there is none. AV_NOPTS_VALUE for a packet
                              never shown, and for every packet until the order is known. */
@@ -105,6 +112,7 @@ typedef struct FPIndexInfo {
     int64_t keyframes;    /**< keyframes among them; -1 until the order is known */
     int64_t estimated;    /**< frames placed by an estimate or by decode order; -1 likewise */
     int segments;         /**< runs of timestamps that do not go back; 0 likewise */
+    int64_t duration;     /**< the duration every packet recorded has; 0 when they differ */
     FPIndexOrder order;   /**< which rule numbered the frames; valid once frames >= 0 */
 } FPIndexInfo;
 
@@ -260,6 +268,13 @@ int fp_index_key_for_frame(FPIndex *ix, int64_t frame, FPIndexEntry *e);
  * Does not block. Any thread.
  */
 int fp_index_key_at_or_before(FPIndex *ix, int64_t pts, FPIndexEntry *e);
+
+/**
+ * The last packet flagged idr (FPIndexEntry.idr) whose decode number is
+ * packet or less: where a raw stream can be entered by its byte position.
+ * @return 0 with *e filled; AVERROR(ENOENT) when there is none.
+ */
+int fp_index_idr_at_or_before(FPIndex *ix, int64_t packet, FPIndexEntry *e);
 
 /**
  * Stop the scan: an interrupt callback makes a read in progress return, and

@@ -22,6 +22,8 @@
 
 /* The packet flags kept, as av_read_frame() set them. */
 #define REC_PACKET_FLAGS (AV_PKT_FLAG_KEY | AV_PKT_FLAG_CORRUPT | AV_PKT_FLAG_DISCARD)
+/* An IDR picture of an Annex B H.264 or HEVC stream, with no leading pictures (index.c). */
+#define REC_IDR 0x20
 /* Set by ordering: ts holds the estimate that placed a packet without pts. */
 #define REC_ESTIMATED 0x40
 /* Set by ordering: ts holds only a sort key; the frame has no display time. */
@@ -94,6 +96,8 @@ struct FPIndex {
     int stream_index;
     AVRational time_base;
     int reorder_delay;
+    enum AVCodecID codec_id;
+    int raw_nals; /* Annex B H.264 or HEVC without a container: IDR pictures are marked */
 
     /* The owner's until the start, then the scanning thread's alone until the join. */
     AVFormatContext *fmt;
@@ -110,6 +114,8 @@ struct FPIndex {
     uint8_t *flags;
     int64_t count;
     int64_t capacity;
+    int64_t duration;           /* every packet's duration so far; 0 when they differ */
+    int64_t last_idr;           /* the latest REC_IDR packet, -1 none (HEVC leading pictures) */
     BigDuration *big_durations; /* increasing packet numbers */
     int64_t nb_big_durations;
     int64_t big_capacity;

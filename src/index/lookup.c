@@ -53,6 +53,7 @@ static void fill(const FPIndex *ix, int64_t n, FPIndexEntry *e)
     e->size = r->size;
     e->flags = flags & REC_PACKET_FLAGS;
     e->key = !!(flags & AV_PKT_FLAG_KEY);
+    e->idr = !!(flags & REC_IDR);
     e->display_ts = frame >= 0 && !(flags & REC_NO_TIME) ? r->ts : AV_NOPTS_VALUE;
     e->packet = n;
     e->frame = frame;
@@ -110,7 +111,24 @@ void fp_index_info(FPIndex *ix, FPIndexInfo *info)
     info->estimated = ix->ordered ? ix->order.estimated : -1;
     info->segments = ix->ordered ? ix->order.nb_segments : 0;
     info->order = ix->ordered ? ix->order.order : FP_INDEX_ORDER_PTS;
+    info->duration = ix->duration;
     pthread_mutex_unlock(&ix->lock);
+}
+
+int fp_index_idr_at_or_before(FPIndex *ix, int64_t packet, FPIndexEntry *e)
+{
+    int ret = AVERROR(ENOENT);
+
+    pthread_mutex_lock(&ix->lock);
+    for (int64_t n = FFMIN(packet, ix->count - 1); n >= 0; n--) {
+        if (ix->flags[n] & REC_IDR) {
+            fill(ix, n, e);
+            ret = 0;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&ix->lock);
+    return ret;
 }
 
 int fp_index_get_decode(FPIndex *ix, int64_t n, FPIndexEntry *e)

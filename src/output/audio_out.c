@@ -352,6 +352,11 @@ void fp_audio_out_toggle_mute(FPAudioOut *a)
     atomic_store(&a->muted, !atomic_load(&a->muted));
 }
 
+int fp_audio_out_muted(FPAudioOut *a)
+{
+    return atomic_load(&a->muted);
+}
+
 int64_t fp_audio_out_convert_errors(FPAudioOut *a)
 {
     return atomic_load(&a->convert_errors);

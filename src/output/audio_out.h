@@ -112,6 +112,8 @@ void fp_audio_out_set_volume(FPAudioOut *a, int volume);
 int fp_audio_out_volume(FPAudioOut *a);
 /** Mute, or unmute to the volume set. Any thread. */
 void fp_audio_out_toggle_mute(FPAudioOut *a);
+/** 1 while muted. Any thread. */
+int fp_audio_out_muted(FPAudioOut *a);
 
 /**
  * Sound frames that could not be converted for the device or the null sink

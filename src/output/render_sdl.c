@@ -27,6 +27,7 @@ struct FPRender {
     FPOrientation orientation;
     struct SwsContext *sws;
     int has_picture;
+    int last_key; /* the last key down (SDL_Keycode): its text may be the same key again */
     /* The overlay: text over the picture, rendered once per change. */
     TTF_Font *font;
     int font_failed;
@@ -484,7 +485,26 @@ static int handle_event(FPRender *r, const SDL_Event *ev, FPInput *in)
         in->type = FP_INPUT_KEY;
         in->key = ev->key.keysym.sym;
         in->repeat = ev->key.repeat;
+        r->last_key = in->key;
         return 1;
+    case SDL_TEXTINPUT: {
+        /*
+         * '#' and '*' are Shift+3 and Shift+8 on many keyboards: SDL reports the key down as
+         * SDLK_3 or SDLK_8, and the symbol only as text. A keyboard with a key of its own for
+         * it (or the keypad's '*') reports both, the key first: that is one key.
+         */
+        int sym = !strcmp(ev->text.text, "#") ? SDLK_HASH
+                  : !strcmp(ev->text.text, "*") ? SDLK_ASTERISK
+                                                : 0;
+        int same = r->last_key == sym || (sym == SDLK_ASTERISK && r->last_key == SDLK_KP_MULTIPLY);
+
+        r->last_key = 0;
+        if (!sym || same)
+            break;
+        in->type = FP_INPUT_KEY;
+        in->key = sym;
+        return 1;
+    }
     case SDL_MOUSEBUTTONDOWN:
         /* Every double-click counts: SDL counts quick clicks on as 3, 4, ... */
         if (ev->button.button != SDL_BUTTON_LEFT || ev->button.clicks % 2)

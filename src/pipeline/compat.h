@@ -31,6 +31,21 @@ static inline int fp_frame_is_key(const AVFrame *f)
 #endif
 }
 
+/*
+ * The byte position and size of the packet a frame came from: deprecated in
+ * libavutil 58.29 (FFmpeg 6.1), and gone where FF_API_FRAME_PKT is 0; -1 then.
+ */
+#if defined(FF_API_FRAME_PKT) && !FF_API_FRAME_PKT
+static inline int64_t fp_frame_pkt_pos(const AVFrame *f) { (void)f; return -1; }
+static inline int64_t fp_frame_pkt_size(const AVFrame *f) { (void)f; return -1; }
+#else
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+static inline int64_t fp_frame_pkt_pos(const AVFrame *f) { return f->pkt_pos; }
+static inline int64_t fp_frame_pkt_size(const AVFrame *f) { return f->pkt_size > 0 ? f->pkt_size : -1; }
+#pragma GCC diagnostic pop
+#endif
+
 /* Stream side data moved into AVCodecParameters in libavformat 60.15 (FFmpeg 6.1). */
 static inline const uint8_t *fp_stream_side_data(const AVStream *st, enum AVPacketSideDataType type,
                                                  size_t *size)

@@ -185,6 +185,16 @@ static int decode_loop(FPDecoder *d, AVPacket *pkt, AVFrame *frame)
             if (pkt_serial != serial) {
                 if (serial >= 0) {
                     avcodec_flush_buffers(d->avctx);
+                    /*
+                     * best_effort_timestamp trusts pts or dts by how often each
+                     * went wrong so far, and a flush does not forget it. Where
+                     * pieces with their own clocks were joined (MPEG-TS), pts
+                     * "went wrong" at every join before the seek, and the frames
+                     * after it would be timed by dts. Count afresh, as a decoder
+                     * opened here would.
+                     */
+                    d->avctx->pts_correction_num_faulty_pts = 0;
+                    d->avctx->pts_correction_num_faulty_dts = 0;
                     await_key = 1;
                     skipped = 0;
                 }

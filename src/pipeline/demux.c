@@ -38,6 +38,11 @@ struct FPDemux {
     int64_t seek_requested; /* id of the newest request */
     int64_t seek_done;      /* id of the newest request carried out */
     int seek_serial;        /* the packet queue's serial after it, or a negative error */
+
+    /* Audio track switches (fp_demux_switch_audio()), under lock; the reader applies them. */
+    int64_t switch_requested, switch_done;
+    int switch_index;
+    FPPacketQueue *switch_q;
 };
 
 static int interrupt_cb(void *opaque)
@@ -169,6 +174,47 @@ static int seek_pending(FPDemux *d)
 }
 
 /*
+ * Applies the newest audio track switch, on the reader thread, which routes packets: none of the
+ * old track enters the new queue. At the end of the input the new queue gets its end marker.
+ * Returns 1 when it switched, 0 when none was asked, AVERROR_EXIT when the new queue was aborted.
+ */
+static int handle_switch(FPDemux *d, int eof)
+{
+    FPPacketQueue *q;
+    int64_t id;
+    int index;
+
+    pthread_mutex_lock(&d->lock);
+    id = d->switch_requested;
+    index = d->switch_index;
+    q = d->switch_q;
+    pthread_mutex_unlock(&d->lock);
+    if (id == d->switch_done) /* the reader is the one that writes it */
+        return 0;
+    if (d->audio_index >= 0)
+        d->fmt->streams[d->audio_index]->discard = AVDISCARD_ALL;
+    if (index >= 0)
+        d->fmt->streams[index]->discard = AVDISCARD_DEFAULT;
+    pthread_mutex_lock(&d->lock); /* audio_q is read under it by other threads */
+    d->audio_index = index;
+    d->audio_q = index >= 0 ? q : NULL;
+    d->switch_done = id;
+    pthread_mutex_unlock(&d->lock);
+    if (eof && d->audio_q && fp_packet_queue_put_eof(d->audio_q) == AVERROR_EXIT)
+        return AVERROR_EXIT;
+    return 1;
+}
+
+/* The reader may be waiting for room in the audio queue; the queue changes with the track. */
+static void wake_audio_producer(FPDemux *d)
+{
+    pthread_mutex_lock(&d->lock);
+    if (d->audio_q)
+        fp_packet_queue_wake_producer(d->audio_q);
+    pthread_mutex_unlock(&d->lock);
+}
+
+/*
  * Puts pkt (NULL: the end-of-stream marker) into the queue, waiting for room in
  * slices so that a seek request is never stuck behind a full queue: the packet
  * was read before the seek and would be flushed anyway, so it is dropped then.
@@ -180,6 +226,17 @@ static int put_or_yield(FPDemux *d, FPPacketQueue *q, AVPacket *pkt)
 
     do {
         ret = fp_packet_queue_put_timed(q, pkt, PUT_SLICE_US); /* on success pkt is blank */
+        /*
+         * A switch of the audio track is applied even while this waits, so that its owner never
+         * waits on a full video queue. A packet of the old track is not wanted any more; its end
+         * marker goes to the new one.
+         */
+        if (ret == AVERROR(EAGAIN) && handle_switch(d, 0) && q != d->video_q) {
+            if (pkt || !d->audio_q)
+                ret = 0;
+            else
+                q = d->audio_q;
+        }
         if (ret == AVERROR(EAGAIN) && seek_pending(d))
             ret = 0;
     } while (ret == AVERROR(EAGAIN));
@@ -227,6 +284,11 @@ static int byte_seekable(const FPDemux *d)
            !(d->fmt->iformat->flags & AVFMT_NO_BYTE_SEEK);
 }
 
+int fp_demux_byte_seekable(const FPDemux *d)
+{
+    return byte_seekable(d);
+}
+
 /*
  * Carries out the newest seek request, if there is one. The flush happens here,
  * on the thread that puts, so no packet read before the seek can enter the
@@ -244,7 +306,10 @@ static int handle_seek(FPDemux *d)
     pthread_mutex_unlock(&d->lock);
     if (id == d->seek_done)
         return 0;
-    if ((flags & FP_DEMUX_SEEK_START) && (d->fmt->iformat->flags & AVFMT_TS_DISCONT) &&
+    if (flags & FP_DEMUX_SEEK_BYTE) {
+        ret = byte_seekable(d) ? avformat_seek_file(d->fmt, -1, ts, ts, ts, AVSEEK_FLAG_BYTE)
+                               : AVERROR(ENOSYS);
+    } else if ((flags & FP_DEMUX_SEEK_START) && (d->fmt->iformat->flags & AVFMT_TS_DISCONT) &&
         !(d->fmt->iformat->flags & AVFMT_NO_BYTE_SEEK)) {
         /*
          * MPEG-TS and -PS search timestamps through their clock references,
@@ -331,12 +396,15 @@ static void *reader_thread(void *arg)
         return NULL;
     }
     while (!atomic_load(&d->abort)) {
+        if (handle_switch(d, eof) < 0)
+            break;
         if (handle_seek(d) > 0)
             eof = 0;
         if (eof) {
             /* Nothing left to read: idle until a seek or the end. */
             pthread_mutex_lock(&d->lock);
-            while (!atomic_load(&d->abort) && d->seek_requested == d->seek_done)
+            while (!atomic_load(&d->abort) && d->seek_requested == d->seek_done &&
+                   d->switch_requested == d->switch_done)
                 pthread_cond_wait(&d->wake, &d->lock);
             pthread_mutex_unlock(&d->lock);
             continue;
@@ -378,6 +446,36 @@ int fp_demux_error(FPDemux *d)
     return atomic_load(&d->error);
 }
 
+int64_t fp_demux_switch_audio(FPDemux *d, const AVStream *st, FPPacketQueue *q)
+{
+    int64_t id;
+
+    pthread_mutex_lock(&d->lock);
+    d->switch_index = st ? st->index : -1;
+    d->switch_q = st ? q : NULL;
+    id = ++d->switch_requested;
+    pthread_cond_broadcast(&d->wake); /* waiting for room, it looks every PUT_SLICE_US */
+    pthread_mutex_unlock(&d->lock);
+    return id;
+}
+
+int fp_demux_switch_done(FPDemux *d, int64_t id)
+{
+    int done;
+
+    pthread_mutex_lock(&d->lock);
+    done = d->switch_done >= id;
+    pthread_mutex_unlock(&d->lock);
+    return done;
+}
+
+AVStream *fp_demux_audio_track(FPDemux *d, int n)
+{
+    int index = fp_tracks_nth(d->fmt, AVMEDIA_TYPE_AUDIO, n);
+
+    return index >= 0 ? d->fmt->streams[index] : NULL;
+}
+
 int64_t fp_demux_request_seek(FPDemux *d, int64_t ts, int flags)
 {
     int64_t id;
@@ -391,8 +489,7 @@ int64_t fp_demux_request_seek(FPDemux *d, int64_t ts, int flags)
     /* The reader may be waiting for room in either queue. */
     if (d->video_q)
         fp_packet_queue_wake_producer(d->video_q);
-    if (d->audio_q)
-        fp_packet_queue_wake_producer(d->audio_q);
+    wake_audio_producer(d);
     return id;
 }
 

@@ -14,6 +14,7 @@
 typedef struct FPDemux FPDemux;
 
 #define FP_DEMUX_SEEK_START 1
+#define FP_DEMUX_SEEK_BYTE 2
 
 typedef struct FPDemuxOptions {
     AVIOContext *io;     /* borrowed: read through it instead of opening the path; NULL: none */
@@ -57,6 +58,34 @@ AVStream *fp_demux_audio_stream(FPDemux *d);
 /** Read no audio after all (its decoder is missing). Before fp_demux_start(). */
 void fp_demux_drop_audio(FPDemux *d);
 
+/**
+ * The n-th audio track (from 1, as --aid counts, in file order), or NULL when there is none;
+ * owned by the demuxer. Before fp_demux_start(): the reader may add streams as it reads.
+ */
+AVStream *fp_demux_audio_track(FPDemux *d, int n);
+
+/**
+ * Ask the reader thread to pass the packets of st to q instead of those of the audio stream it
+ * passes now, or no audio at all when st is NULL. The reader makes the switch between two
+ * packets, within one read or PUT_SLICE_US (20 ms) of waiting for room in a queue: a packet of
+ * the old stream it holds then is dropped, and no packet of the old stream reaches q. At the end
+ * of the input q gets its end-of-stream marker. The streams not passed are discarded.
+ *
+ * @param st  An audio stream of this demuxer (read only: its index), or NULL.
+ * @param q   Borrowed from the moment of the call: it must outlive the reader thread, or another
+ *            switch away from it that fp_demux_switch_done() reports. Until then the reader may
+ *            put into it. Unused when st is NULL.
+ * @return the request's id, for fp_demux_switch_done(). Any thread; does not block.
+ *         A newer request replaces one not yet carried out.
+ */
+int64_t fp_demux_switch_audio(FPDemux *d, const AVStream *st, FPPacketQueue *q);
+
+/**
+ * 1 once switch request id (or a newer one) was carried out: from then on the reader puts
+ * nothing into the queue it passed audio to before. 0 while it is pending. Any thread.
+ */
+int fp_demux_switch_done(FPDemux *d, int64_t id);
+
 /** The chosen video stream, or NULL for sound alone; owned by the demuxer. */
 AVStream *fp_demux_video_stream(FPDemux *d);
 
@@ -90,6 +119,9 @@ void fp_demux_abort(FPDemux *d);
 /** 1 when the input can seek (a file, not a pipe): seeks and back-steps beyond the history work. */
 int fp_demux_seekable(const FPDemux *d);
 
+/** 1 when the input can also be read from a byte position (FP_DEMUX_SEEK_BYTE). */
+int fp_demux_byte_seekable(const FPDemux *d);
+
 /** 1 when the format's timestamps may jump (AVFMT_TS_DISCONT: MPEG-TS and -PS). */
 int fp_demux_ts_discont(const FPDemux *d);
 
@@ -120,7 +152,10 @@ void fp_demux_free(FPDemux **d);
  * coalesce. Any thread; does not block.
  *
  * @param flags  0, or FP_DEMUX_SEEK_START when ts is the first frame's: then
- *               formats whose timestamp search is unreliable seek to byte 0.
+ *               formats whose timestamp search is unreliable seek to byte 0;
+ *               or FP_DEMUX_SEEK_BYTE: ts is a byte position where a packet
+ *               of the video stream starts (a raw stream's, from the frame
+ *               index), and reading goes on from there.
  * @return the request's id, for fp_demux_seek_result().
  */
 int64_t fp_demux_request_seek(FPDemux *d, int64_t ts, int flags);

@@ -11,6 +11,11 @@ static int nth_of_type(const AVFormatContext *fmt, enum AVMediaType type, int n)
     return -1;
 }
 
+int fp_tracks_nth(const AVFormatContext *fmt, enum AVMediaType type, int n)
+{
+    return n >= 1 ? nth_of_type(fmt, type, n) : -1;
+}
+
 int fp_tracks_count(const AVFormatContext *fmt, enum AVMediaType type)
 {
     int count = 0;

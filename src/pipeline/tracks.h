@@ -30,4 +30,7 @@ int fp_tracks_audio(AVFormatContext *fmt, int want, int video_index);
 /** How many tracks of type fmt has (cover pictures included, for video). */
 int fp_tracks_count(const AVFormatContext *fmt, enum AVMediaType type);
 
+/** The index in fmt->streams of the n-th track of type (from 1), or -1. */
+int fp_tracks_nth(const AVFormatContext *fmt, enum AVMediaType type, int n);
+
 #endif /* FRAMEPIPE_SRC_TRACKS_H */

@@ -64,7 +64,7 @@ static const struct {
     FPCommandType type;
 } simple_commands[] = {
     {"pause", FP_CMD_PAUSE}, {"play", FP_CMD_PLAY}, {"toggle", FP_CMD_TOGGLE},
-    {"md5", FP_CMD_MD5},     {"quit", FP_CMD_QUIT},
+    {"md5", FP_CMD_MD5},     {"quit", FP_CMD_QUIT},   {"info", FP_CMD_FRAME_INFO},
 };
 
 int fp_command_parse(const char *line, FPCommand *cmd, char *err, size_t err_size)
@@ -135,6 +135,19 @@ int fp_command_parse(const char *line, FPCommand *cmd, char *err, size_t err_siz
         snprintf(cmd->path, sizeof(cmd->path), "%s", words[1]);
         return 0;
     }
+    if (!strcmp(words[0], "aid")) {
+        cmd->type = FP_CMD_AUDIO_TRACK;
+        if (n != 2)
+            return fail(err, err_size, "%s", "usage: aid N | aid next | aid no, N from 1");
+        if (!strcmp(words[1], "next"))
+            cmd->count = FP_AUDIO_TRACK_NEXT;
+        else if (!strcmp(words[1], "no"))
+            cmd->count = FP_AUDIO_TRACK_OFF;
+        else if (parse_count(words[1], &cmd->count) < 0)
+            return fail(err, err_size, "aid: '%s' is not a track number from 1, 'next' or 'no'",
+                        words[1]);
+        return 0;
+    }
     return fail(err, err_size, "unknown command '%s'", words[0]);
 }
 
@@ -146,9 +159,10 @@ const char *fp_command_name(FPCommandType type)
         [FP_CMD_STEP] = "step",     [FP_CMD_BACK] = "back",
         [FP_CMD_SEEK] = "seek",     [FP_CMD_WAIT] = "wait",
         [FP_CMD_MD5] = "md5",       [FP_CMD_SCREENSHOT] = "screenshot",
-        [FP_CMD_FULLSCREEN] = "fullscreen", [FP_CMD_INFO] = "info",
+        [FP_CMD_FULLSCREEN] = "fullscreen", [FP_CMD_INFO] = "info-line",
         [FP_CMD_OVERLAY] = "overlay", [FP_CMD_VOLUME] = "volume",
         [FP_CMD_MUTE] = "mute", [FP_CMD_FRAME] = "frame",
+        [FP_CMD_FRAME_INFO] = "info", [FP_CMD_AUDIO_TRACK] = "aid",
     };
 
     if ((unsigned)type >= sizeof(names) / sizeof(names[0]) || !names[type])

@@ -20,36 +20,15 @@ static void set_title(FPPlayer *p, const char *title)
             p->sinks[i]->set_title(p->sinks[i], title);
 }
 
-int64_t fp_info_frame_number(FPPlayer *p, const AVFrame *f)
-{
-    FPIndexInfo info;
-    int64_t n;
-
-    if (!p->index || !f || fp_index_done(p->index) != 1)
-        return -1;
-    /*
-     * A stream without any timestamp (raw H.264, HEVC) is numbered in decode
-     * order: only right when the codec does not reorder. Otherwise, unknown.
-     */
-    fp_index_info(p->index, &info);
-    if (info.order == FP_INDEX_ORDER_DECODE && info.reorder_delay > 0)
-        return -1;
-    n = fp_index_frame_of_pts(p->index, f->best_effort_timestamp);
-    return n >= 0 ? n : -1;
-}
-
 /* "12/60", or "12/?" and "?" while the index counts, or has none to count with. */
 static void frame_of_total(FPPlayer *p, const AVFrame *f, char *buf, size_t size)
 {
-    int64_t n = fp_info_frame_number(p, f);
-    FPIndexInfo info;
+    int64_t n = fp_frames_number(p, f);
 
-    if (n < 0) {
+    if (n < 0)
         snprintf(buf, size, "?");
-        return;
-    }
-    fp_index_info(p->index, &info);
-    snprintf(buf, size, "%lld/%lld", (long long)n, (long long)info.frames);
+    else
+        snprintf(buf, size, "%lld/%lld", (long long)n, (long long)fp_frames_total(p));
 }
 
 void fp_info_update_title(FPPlayer *p)
@@ -93,7 +72,7 @@ void fp_info_update_overlay(FPPlayer *p)
     const AVFrame *f = fp_on_screen(p);
     FPPacketQueueStats pq;
     FPFrameQueueStats fq;
-    char text[1024], *end = text + sizeof(text), *at = text;
+    char text[1024], frame[64], *end = text + sizeof(text), *at = text;
     int cursor = fp_history_cursor(p->history), count = fp_history_count(p->history);
 
     if (!p->overlay || !f) {
@@ -104,7 +83,8 @@ void fp_info_update_overlay(FPPlayer *p)
     fp_frame_queue_stats(p->video_fq, &fq);
     at += snprintf(at, end - at, "packets %d (%.0f KiB)  frames %d/%d\n", pq.count,
                    pq.bytes / 1024.0, fq.count, p->opts.frame_queue_size);
-    at += snprintf(at, end - at, "shown %.3f s  refcount %d\n",
+    frame_of_total(p, f, frame, sizeof(frame));
+    at += snprintf(at, end - at, "frame %s  shown %.3f s  refcount %d\n", frame,
                    fp_ts_seconds(p, f->best_effort_timestamp),
                    av_buffer_get_ref_count(f->buf[0]));
     at += snprintf(at, end - at, "history %d (%.1f MiB):", count,
@@ -128,7 +108,7 @@ void fp_info_md5(FPPlayer *p)
         return;
     ev.pts = f->best_effort_timestamp;
     ev.time = fp_ts_seconds(p, ev.pts);
-    ev.frame_number = fp_info_frame_number(p, f);
+    ev.frame_number = fp_frames_number(p, f);
     fp_emit(p, &ev);
 }
 

@@ -19,16 +19,18 @@ double fp_ts_seconds(const FPPlayer *p, int64_t ts)
     return (ts - p->first_pts) * av_q2d(p->video_st->time_base);
 }
 
-int64_t fp_seconds_ts(const FPPlayer *p, double seconds)
+int64_t fp_seconds_ts(const FPPlayer *p, double seconds, int round_down)
 {
     /*
-     * Rounded up, never to the nearest tick: on a coarse time base (1/8, 1/25) a
-     * target between two frames must not round down onto the earlier one. Times
-     * are taken to the microsecond first, the precision a person types, so that
-     * 1.2 s at 1/25 is tick 30 exactly and not 30.000000000000004, rounded up to 31.
+     * Never to the nearest tick: on a coarse time base (1/8, 1/25) a target
+     * between two frames must not round down onto the earlier frame for "the
+     * first frame at or after T", nor up onto the later one for "the last
+     * keyframe at or before T". Times are taken to the microsecond first, the
+     * precision a person types, so that 1.2 s at 1/25 is tick 30 exactly and
+     * not 30.000000000000004, rounded up to 31.
      */
     return av_rescale_q_rnd(llrint(seconds * 1e6), (AVRational){1, 1000000},
-                            p->video_st->time_base, AV_ROUND_UP);
+                            p->video_st->time_base, round_down ? AV_ROUND_DOWN : AV_ROUND_UP);
 }
 
 const AVFrame *fp_on_screen(const FPPlayer *p)
@@ -55,7 +57,9 @@ static void ensure_timestamp(FPPlayer *p, AVFrame *f)
 {
     if (f->best_effort_timestamp == AV_NOPTS_VALUE) {
         int64_t step = llrint(fp_frame_seconds(p, f) / av_q2d(p->video_st->time_base));
-        f->best_effort_timestamp = p->last_ts == AV_NOPTS_VALUE ? 0 : p->last_ts + FFMAX(step, 1);
+        f->best_effort_timestamp = p->last_ts != AV_NOPTS_VALUE ? p->last_ts + FFMAX(step, 1)
+                                   : p->jump_ts != AV_NOPTS_VALUE ? p->jump_ts
+                                                                  : 0;
     }
     p->last_ts = f->best_effort_timestamp;
 }
@@ -156,8 +160,10 @@ int fp_show(FPPlayer *p, int index)
         return ret;
     ev.frame = f;
     ev.pts = f->best_effort_timestamp;
-    ev.frame_number = fp_info_frame_number(p, f);
+    ev.frame_number = fp_frames_number(p, f);
     ev.time = fp_ts_seconds(p, ev.pts);
     fp_emit(p, &ev);
+    if (p->opts.frame_info)
+        fp_frames_emit_info(p, f, 0, 1);
     return 0;
 }

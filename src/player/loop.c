@@ -4,6 +4,7 @@
  * under way (a seek, steps, a wait) advances a little on every turn, so that
  * the window and the inbox are answered while it runs.
  */
+#include <limits.h>
 #include <math.h>
 #include <string.h>
 
@@ -79,8 +80,8 @@ static int start_command(FPPlayer *p, const FPCommand *cmd)
         /* The first frame at or after the target: relative to the frame on screen, exactly. */
         fp_seek_start(p, cmd->keyframe ? FP_SEEK_KEY : FP_SEEK_EXACT,
                       (cmd->relative && f ? f->best_effort_timestamp : p->first_pts) +
-                          fp_seconds_ts(p, cmd->relative ? cmd->seconds
-                                                         : FFMAX(cmd->seconds, 0)));
+                          fp_seconds_ts(p, cmd->relative ? cmd->seconds : FFMAX(cmd->seconds, 0),
+                                        cmd->keyframe));
         return FP_CONTINUE;
     case FP_CMD_WAIT:
         p->op.until = fp_clock_now() + cmd->seconds;
@@ -95,6 +96,10 @@ static int start_command(FPPlayer *p, const FPCommand *cmd)
         return FP_CONTINUE;
     case FP_CMD_MD5:
         fp_info_md5(p);
+        return FP_FINISHED;
+    case FP_CMD_FRAME_INFO:
+        if (f)
+            fp_frames_emit_info(p, f, p->op.id, 0);
         return FP_FINISHED;
     case FP_CMD_SCREENSHOT:
         fp_info_screenshot(p, cmd->path);
@@ -115,6 +120,8 @@ static int start_command(FPPlayer *p, const FPCommand *cmd)
         if (p->audio)
             fp_audio_out_toggle_mute(p->audio);
         return FP_FINISHED;
+    case FP_CMD_AUDIO_TRACK:
+        return fp_audio_track_start(p, cmd);
     case FP_CMD_OVERLAY:
         p->overlay = !p->overlay;
         fp_info_update_overlay(p);
@@ -131,29 +138,23 @@ static int start_command(FPPlayer *p, const FPCommand *cmd)
  */
 static int start_frame_seek(FPPlayer *p)
 {
-    int64_t n = p->op.count;
-    FPIndexInfo info;
-    FPIndexEntry e;
+    int64_t n = p->op.count, ts;
     int ret = fp_index_done(p->index);
 
     if (ret == 0) {
         fp_idle(p, FP_SLICE_SECONDS);
         return FP_CONTINUE;
     }
-    fp_index_info(p->index, &info);
-    if (info.frames <= 0) {
-        fp_message(p, AV_LOG_ERROR, "cannot go to frame %lld: the frame index has no frames (%s)",
-                   (long long)n, ret < 0 ? av_err2str(ret) : "none");
-        return FP_FINISHED;
-    }
-    n = FFMIN(n, info.frames - 1); /* past the end: the last frame, as a seek past it */
-    ret = fp_index_get(p->index, n, &e);
-    if (ret < 0 || e.display_ts == AV_NOPTS_VALUE) {
+    ret = fp_frames_ts(p, n, &ts);
+    if (ret < 0) {
         fp_message(p, AV_LOG_ERROR, "cannot go to frame %lld: %s", (long long)n,
-                   ret < 0 ? av_err2str(ret) : "the stream has no timestamps to seek by");
+                   ret == AVERROR(ENOSYS) ? "the frames of this stream cannot be numbered"
+                   : ret == AVERROR(EAGAIN) ? "the frame index has no frames"
+                                            : av_err2str(ret));
         return FP_FINISHED;
     }
-    fp_seek_start(p, FP_SEEK_EXACT, e.display_ts);
+    p->op.by_pos = fp_frames_key_pos(p, n, &p->op.key_pos) >= 0;
+    fp_seek_start(p, FP_SEEK_EXACT, ts);
     return FP_CONTINUE;
 }
 
@@ -170,6 +171,8 @@ static int advance_operation(FPPlayer *p)
         return p->op.seeking ? fp_seek_advance(p) : fp_step_back(p);
     case FP_CMD_FRAME:
         return p->op.seeking ? fp_seek_advance(p) : start_frame_seek(p);
+    case FP_CMD_AUDIO_TRACK:
+        return fp_audio_track_advance(p);
     case FP_CMD_WAIT:
         if (fp_clock_now() >= p->op.until)
             return FP_FINISHED;
@@ -202,7 +205,7 @@ static void merge_keys(FPPlayer *p)
     while (p->op.type == FP_CMD_SEEK && p->op.mode == FP_SEEK_EXACT && p->op.interactive &&
            fp_inbox_peek(p, &next) && next.cmd.type == FP_CMD_SEEK && next.cmd.relative &&
            next.cmd.interactive && fp_inbox_take(p, &next)) {
-        fp_seek_start(p, FP_SEEK_EXACT, p->op.target + fp_seconds_ts(p, next.cmd.seconds));
+        fp_seek_start(p, FP_SEEK_EXACT, p->op.target + fp_seconds_ts(p, next.cmd.seconds, 0));
         fp_command_done(p, next.id);
     }
 }
@@ -226,7 +229,27 @@ static int show_first_frame(FPPlayer *p)
     ret = fp_intake_append(p);
     if (ret < 0)
         return ret;
-    if (p->opts.start_seconds > 0 && p->seekable) {
+    if (p->opts.frame_info && p->index) {
+        /* Every line of the export has its frame number: the index first. */
+        while (!fp_index_done(p->index) && !atomic_load(&p->quit))
+            fp_index_wait(p->index, (int64_t)(FP_SLICE_SECONDS * 1e6));
+    }
+    if (p->opts.start_frame > 0 && p->seekable && p->index) {
+        /* Opened at a frame: as the script's 'frame N', but playing unless asked to pause. */
+        FPCommand go = {.type = FP_CMD_FRAME, .count = (int)FFMIN(p->opts.start_frame, INT_MAX)};
+
+        fp_clock_set(&p->clock, 0, fp_clock_now());
+        ret = start_command(p, &go);
+        fp_pacing_set_paused(p, p->opts.start_paused);
+        return ret == FP_FINISHED ? fp_show(p, 0) : 0;
+    }
+    if (p->opts.start_frame > 0)
+        fp_message(p, AV_LOG_ERROR, "cannot start at frame %lld: %s",
+                   (long long)p->opts.start_frame,
+                   p->seekable ? "there is no frame index (the input is not a file that can "
+                                 "be read twice)"
+                               : "the input is not seekable");
+    if (p->opts.start_seconds > 0 && p->seekable && p->opts.start_frame <= 0) {
         /* Opened at a time: the first frame only sets where times count from; the seek shows. */
         FPCommand seek = {.type = FP_CMD_SEEK, .seconds = p->opts.start_seconds};
 
@@ -234,7 +257,7 @@ static int show_first_frame(FPPlayer *p)
         fp_pacing_set_paused(p, p->opts.start_paused);
         return start_command(p, &seek) == FP_FINISHED ? fp_show(p, 0) : 0;
     }
-    if (p->opts.start_seconds > 0)
+    if (p->opts.start_seconds > 0 && p->opts.start_frame <= 0)
         fp_message(p, AV_LOG_ERROR, "cannot start at %g s: the input is not seekable",
                    p->opts.start_seconds);
     ret = fp_show(p, 0);

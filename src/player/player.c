@@ -136,58 +136,6 @@ static int open_sinks(FPPlayer *p, const char *path)
     return 0;
 }
 
-static void close_audio(FPPlayer *p)
-{
-    fp_audio_out_close(&p->audio);
-    fp_decoder_free(&p->audio_decoder);
-    fp_frame_queue_free(&p->audio_fq);
-    fp_packet_queue_free(&p->audio_pq);
-    p->audio_st = NULL;
-}
-
-/*
- * Sound is optional: a file whose audio cannot be decoded or played still
- * plays its picture, with a warning saying why.
- */
-static void open_audio(FPPlayer *p)
-{
-    AVStream *st = fp_demux_audio_stream(p->demux);
-    FPAudioOutOptions ao = {
-        .headless = p->opts.headless,
-        .volume = p->opts.volume,
-        .ts_discont = p->ts_discont,
-        .trace = p->trace,
-    };
-    const char *what = "decoder";
-    int ret;
-
-    ret = fp_decoder_open(&p->audio_decoder, st, 0);
-    if (ret >= 0) {
-        what = "queues";
-        ret = fp_packet_queue_alloc(&p->audio_pq, 1024, (size_t)4 << 20);
-    }
-    if (ret >= 0)
-        ret = fp_frame_queue_alloc(&p->audio_fq, 16);
-    if (ret >= 0) {
-        what = "output";
-        ret = fp_audio_out_open(&p->audio, st, p->audio_fq, p->audio_pq, &ao);
-    }
-    if (ret == AVERROR_DECODER_NOT_FOUND) {
-        enum AVCodecID id = st->codecpar->codec_id;
-        fp_message(p, AV_LOG_WARNING, "no sound: no decoder for the audio codec %s",
-                   id == AV_CODEC_ID_NONE ? "(unknown to FFmpeg)" : avcodec_get_name(id));
-    } else if (ret < 0) {
-        fp_message(p, AV_LOG_WARNING, "no sound (%s %s: %s)",
-                   avcodec_get_name(st->codecpar->codec_id), what, av_err2str(ret));
-    }
-    if (ret < 0) {
-        close_audio(p);
-        fp_demux_drop_audio(p->demux);
-        return;
-    }
-    p->audio_st = st;
-}
-
 static int open_input(FPPlayer **out, const char *path, AVIOContext *io,
                       const FPPlayerOptions *o)
 {
@@ -210,12 +158,14 @@ static int open_input(FPPlayer **out, const char *path, AVIOContext *io,
     p->size_refusals = size_refusals;
     p->opts.trace_ownership = NULL;
     p->first_pts = AV_NOPTS_VALUE;
+    p->jump_ts = AV_NOPTS_VALUE;
     ret = fp_inbox_init(p);
     if (ret < 0) {
         av_free(p);
         return ret;
     }
     pthread_mutex_init(&p->drift_lock, NULL);
+    pthread_mutex_init(&p->tracks.lock, NULL);
     p->path = av_strdup(path);
     p->pending = av_frame_alloc();
     if (!p->path || !p->pending) {
@@ -268,16 +218,12 @@ static int open_input(FPPlayer **out, const char *path, AVIOContext *io,
     ret = open_sinks(p, path);
     if (ret < 0)
         goto fail;
-    if (fp_demux_audio_stream(p->demux))
-        open_audio(p);
+    ret = fp_audio_tracks_open(p); /* warns when the sound cannot be played */
+    if (ret < 0)
+        goto fail;
     if (!p->video_st && !p->audio) {
         ret = AVERROR_STREAM_NOT_FOUND; /* sound alone, and it cannot be played */
         goto fail;
-    }
-    if (p->audio && p->trace) {
-        fp_decoder_set_trace(p->audio_decoder, p->trace);
-        fp_packet_queue_set_trace(p->audio_pq, p->trace, "audio_packets");
-        fp_frame_queue_set_trace(p->audio_fq, p->trace, "audio_frames");
     }
     /*
      * Last, once the file is known to play: the frame index reads it again,
@@ -336,10 +282,7 @@ static void abort_all(FPPlayer *p)
         fp_packet_queue_abort(p->video_pq);
         fp_frame_queue_abort(p->video_fq);
     }
-    if (p->audio) {
-        fp_packet_queue_abort(p->audio_pq);
-        fp_frame_queue_abort(p->audio_fq);
-    }
+    fp_audio_tracks_abort(p);
 }
 
 void fp_player_request_quit(FPPlayer *p)
@@ -357,8 +300,7 @@ static void stop_threads(FPPlayer *p)
     fp_demux_join(p->demux);
     if (p->video_st)
         fp_decoder_join(p->decoder);
-    if (p->audio)
-        fp_decoder_join(p->audio_decoder);
+    fp_audio_tracks_join(p);
     p->threads_started = 0;
 }
 
@@ -429,7 +371,7 @@ int fp_player_run(FPPlayer *p)
 void fp_player_info(const FPPlayer *p, FPPlayerInfo *info)
 {
     info->has_video = p->video_st != NULL;
-    info->has_audio = p->audio != NULL;
+    info->has_audio = fp_audio_tracks_playing((FPPlayer *)p);
     info->seekable = p->seekable;
 }
 
@@ -455,7 +397,7 @@ void fp_player_stats(FPPlayer *p, FPPlayerStats *s)
     if (atomic_load(&p->run_began))
         s->decode_errors = FFMAX(s->decode_errors, (int64_t)(fp_size_watch_decoder_errors() -
                                                              atomic_load(&p->logged_errors_base)));
-    s->sound_errors = p->audio ? fp_audio_out_convert_errors(p->audio) : 0;
+    s->sound_errors = fp_audio_tracks_sound_errors(p);
     s->displayed = atomic_load(&p->displayed);
     s->dropped = atomic_load(&p->dropped);
     s->stale = atomic_load(&p->stale);
@@ -463,7 +405,7 @@ void fp_player_stats(FPPlayer *p, FPPlayerStats *s)
     s->pkt_queue_max_bytes = pq.max_bytes_seen;
     s->pkt_queue_max_count = pq.max_count_seen;
     s->frame_queue_max = fq.max_count_seen;
-    s->has_audio = p->audio != NULL;
+    s->has_audio = fp_audio_tracks_playing(p);
     pthread_mutex_lock(&p->drift_lock);
     s->drift_samples = p->drift_samples;
     s->drift_max_ms = p->drift_max * 1000;
@@ -490,7 +432,7 @@ void fp_player_close(FPPlayer **pp)
     if (!p)
         return;
     stop_threads(p);
-    close_audio(p); /* the device's callback and the sink read the audio queues: first */
+    fp_audio_tracks_close(p); /* the device's callback and the sink read the audio queues: first */
     fp_history_free(&p->history);
     fp_index_free(&p->index); /* aborted and joined */
     fp_window_sink_free(&p->window);
@@ -502,6 +444,7 @@ void fp_player_close(FPPlayer **pp)
     av_freep(&p->path);
     fp_trace_close(&p->trace); /* last: every release above is still traced */
     pthread_mutex_destroy(&p->drift_lock);
+    pthread_mutex_destroy(&p->tracks.lock);
     fp_inbox_uninit(p);
     av_freep(pp);
 }

@@ -10,6 +10,7 @@
  *   step.c        steps forward and back through the history
  *   info.c        what the title and the overlay say; md5 and screenshot commands
  *   sound.c       what differs for sound alone: seeks by the audio clock, refusals
+ *   audio_track.c the audio tracks: the sound's decoder, queues and output; switching tracks
  *
  * Everything below "render thread" in FPPlayer belongs to the thread in
  * fp_player_run() and is touched by no other.
@@ -52,6 +53,24 @@ typedef enum FPSeekMode {
     FP_SEEK_RESYNC, /* bring the sound back to the picture on screen; the history stays */
 } FPSeekMode;
 
+/* The audio tracks, and a switch between them (audio_track.c). */
+typedef struct FPAudioTracks {
+    pthread_mutex_t lock;  /* see FPPlayer.audio_st */
+    AVStream **streams;    /* every audio track, in --aid's order; owned by the demuxer */
+    int count;
+    int chosen;            /* from 1; 0: none. Chosen even when it could not be played */
+    /*
+     * The old track's decoder and queues, from a switch until the reader lets go of its queue;
+     * the render thread then aborts, joins and frees them. abort_all() aborts them too.
+     */
+    FPDecoder *old_decoder;
+    FPPacketQueue *old_pq;
+    FPFrameQueue *old_fq;
+    int64_t request;       /* the reader's switch request under way; 0: none */
+    int volume, muted;     /* carried from one output to the next */
+    atomic_llong sound_errors; /* of the outputs closed before */
+} FPAudioTracks;
+
 /* A command in the inbox. */
 typedef struct FPPosted {
     FPCommand cmd;
@@ -75,6 +94,8 @@ typedef struct FPOperation {
     int attempts;
     int landed;         /* a frame of the new serial arrived */
     int prev_serial;    /* to fall back to when the seek fails */
+    int by_pos;         /* the next request reads from byte key_pos instead of searching by time */
+    int64_t key_pos;
 } FPOperation;
 
 struct FPPlayer {
@@ -93,12 +114,17 @@ struct FPPlayer {
     FPTrace *trace;       /* NULL unless --trace-ownership */
     FPIndex *index;       /* frame numbers; NULL for a pipe, input through an AVIOContext, or
                              when it could not open; built in the background meanwhile */
-    /* Sound; all NULL without it. */
+    /*
+     * Sound; all NULL without it. Only the render thread changes these, while it plays (an
+     * audio track switch, audio_track.c), and then under tracks.lock, which other threads take
+     * to read them (abort_all(), fp_player_stats()).
+     */
     AVStream *audio_st;
     FPDecoder *audio_decoder;
     FPPacketQueue *audio_pq;
     FPFrameQueue *audio_fq;
     FPAudioOut *audio;
+    FPAudioTracks tracks;
     AVStream *video_st;   /* owned by the demuxer */
     FPOrientation orientation; /* the stream's display matrix, unless --no-autorotate */
     int seekable;         /* the demuxer can seek the input */
@@ -133,6 +159,8 @@ struct FPPlayer {
     int overlay;          /* show queues, references and clocks over the picture */
     int64_t first_pts;    /* of the first frame; times count from it */
     int64_t last_ts;      /* to give untimed frames a timestamp */
+    int64_t jump_ts;      /* the first untimed frame after the newest jump starts here;
+                             AV_NOPTS_VALUE: at 0 (the jump went to byte 0) */
     FPClock clock;
     FPOperation op;
     double sound_wait_until; /* clock time until which the picture waits for the sound to start */
@@ -180,8 +208,8 @@ void fp_idle(FPPlayer *p, double seconds);
 /* ---- intake.c ---- */
 
 double fp_ts_seconds(const FPPlayer *p, int64_t ts);
-/* A span of seconds in the stream's time base, rounded up to a whole tick. */
-int64_t fp_seconds_ts(const FPPlayer *p, double seconds);
+/* A span of seconds in the stream's time base, rounded up to a whole tick (or down). */
+int64_t fp_seconds_ts(const FPPlayer *p, double seconds, int round_down);
 const AVFrame *fp_on_screen(const FPPlayer *p);
 double fp_frame_seconds(const FPPlayer *p, const AVFrame *f); /* how long f lasts */
 FPOrientation fp_orientation_of(const FPPlayer *p, const AVFrame *f);
@@ -255,10 +283,68 @@ int fp_sound_refuses(FPPlayer *p, const FPCommand *cmd);
 /* Playing: 1 once the sound has ended, else waits a slice and returns 0. */
 int fp_sound_advance(FPPlayer *p);
 
-/* ---- info.c ---- */
+/* ---- audio_track.c: audio tracks, and switches between them ---- */
 
-/* The display number of f from the frame index; -1 while it is not known (or no index). */
-int64_t fp_info_frame_number(FPPlayer *p, const AVFrame *f);
+/* At open, before any thread: the tracks, and the sound's chain for the one chosen, if any. */
+int fp_audio_tracks_open(FPPlayer *p);
+
+/* Any thread: abort every audio queue, the old track's too. */
+void fp_audio_tracks_abort(FPPlayer *p);
+
+/* Once fp_audio_tracks_abort() was called: join the audio decoders, and free the old track's. */
+void fp_audio_tracks_join(FPPlayer *p);
+
+/* Free everything, the chain included. The threads are joined. */
+void fp_audio_tracks_close(FPPlayer *p);
+
+/* Any thread: sound frames not converted, by every output so far; whether sound is decoded. */
+int64_t fp_audio_tracks_sound_errors(FPPlayer *p);
+int fp_audio_tracks_playing(FPPlayer *p);
+
+/* FP_CMD_AUDIO_TRACK: start it (FP_FINISHED when it is done at once), then advance it. */
+int fp_audio_track_start(FPPlayer *p, const FPCommand *cmd);
+int fp_audio_track_advance(FPPlayer *p);
+
+/* ---- frames.c: frame numbers, from the frame index ---- */
+
+/* The display number of f; -1 while it is not known (no index yet, or none). */
+int64_t fp_frames_number(FPPlayer *p, const AVFrame *f);
+
+/* Frames in the stream; -1 while it is not known. */
+int64_t fp_frames_total(FPPlayer *p);
+
+/*
+ * The time of frame n (past the end: of the last frame).
+ * @return 0; AVERROR(EAGAIN) while the index is not complete; AVERROR(ENOSYS)
+ *         when the frames cannot be numbered; or an error of the index.
+ */
+int fp_frames_ts(FPPlayer *p, int64_t n, int64_t *ts);
+
+/*
+ * For a raw stream: the byte position of the IDR picture at or before ts,
+ * and the time of that picture. AVERROR(ENOSYS) for another stream, or when
+ * the index has none: the reader then searches by time as usual.
+ */
+int fp_frames_raw_entry(FPPlayer *p, int64_t ts, int64_t *pos, int64_t *first_ts);
+
+/*
+ * Where timestamps go back (joined MPEG-TS pieces), a time can name frames
+ * of several pieces: the byte position of the keyframe that frame n decodes
+ * from, to read from instead of searching by time. An error elsewhere, or
+ * when the index cannot say.
+ */
+int fp_frames_key_pos(FPPlayer *p, int64_t n, int64_t *pos);
+
+/* The time of the last keyframe shown at or before ts; an error when the index cannot say. */
+int fp_frames_key_ts(FPPlayer *p, int64_t ts, int64_t *key_ts);
+
+/* What is known of f; with_md5 adds its MD5. */
+void fp_frames_describe(FPPlayer *p, const AVFrame *f, FPFrameInfo *fi, int with_md5);
+
+/* fp_frames_describe() as an FP_EVENT_FRAME_INFO answering command id (0: none). */
+void fp_frames_emit_info(FPPlayer *p, const AVFrame *f, uint64_t id, int with_md5);
+
+/* ---- info.c ---- */
 
 void fp_info_update_title(FPPlayer *p);
 void fp_info_update_overlay(FPPlayer *p);

@@ -13,6 +13,9 @@
  *
  * A jump that lands after what the mode needs (containers without an index
  * do that) is retried further back: 1 s, 2 s, 4 s ... before the target.
+ * Where the frame index can tell, a keyframe seek becomes an exact seek to
+ * the keyframe's time, and a raw stream is entered at an IDR picture's byte
+ * position (frames.c).
  */
 #include <math.h>
 
@@ -28,10 +31,19 @@ void fp_seek_request(FPPlayer *p, int64_t seek_ts)
 
     if (p->serial >= 0)
         op->prev_serial = p->serial;
-    op->seek_ts = FFMAX(seek_ts, p->first_pts);
+    int64_t pos;
+
+    op->seek_ts = op->by_pos ? seek_ts : FFMAX(seek_ts, p->first_pts);
     atomic_fetch_add(&p->seeks, 1);
-    op->request = fp_demux_request_seek(p->demux, op->seek_ts,
-                                        op->seek_ts <= p->first_pts ? FP_DEMUX_SEEK_START : 0);
+    p->jump_ts = AV_NOPTS_VALUE;
+    if (op->by_pos) {
+        op->request = fp_demux_request_seek(p->demux, op->key_pos, FP_DEMUX_SEEK_BYTE);
+        op->by_pos = 0; /* should it land late after all, earlier tries go by time */
+    } else if (fp_frames_raw_entry(p, op->seek_ts, &pos, &p->jump_ts) >= 0)
+        op->request = fp_demux_request_seek(p->demux, pos, FP_DEMUX_SEEK_BYTE);
+    else
+        op->request = fp_demux_request_seek(p->demux, op->seek_ts,
+                                            op->seek_ts <= p->first_pts ? FP_DEMUX_SEEK_START : 0);
     op->landed = 0;
     op->seeking = 1;
     fp_intake_drop(p);
@@ -42,8 +54,20 @@ void fp_seek_start(FPPlayer *p, FPSeekMode mode, int64_t target)
 {
     FPOperation *op = &p->op;
 
+    int64_t key_ts;
+
+    /*
+     * A keyframe seek lands on the last keyframe at or before the target.
+     * Where the index knows it, seek exactly to it: MPEG-TS and -PS find
+     * keyframes by their clock references, which may land a GOP off.
+     */
+    if (mode == FP_SEEK_KEY && fp_frames_key_ts(p, FFMAX(target, p->first_pts), &key_ts) >= 0) {
+        mode = FP_SEEK_EXACT;
+        target = key_ts;
+    }
     op->mode = mode;
-    op->target = FFMAX(target, p->first_pts);
+    /* A frame found by its position may be in a piece whose clock is behind the first frame's. */
+    op->target = op->by_pos ? target : FFMAX(target, p->first_pts);
     op->attempts = 0;
     /*
      * The sound to play next starts where the exact seek lands; a keyframe

@@ -6,6 +6,8 @@
 #                                 stream_index,pts,dts,duration,size,pos,flags
 #                                 N/A: no pts or dts (AV_NOPTS_VALUE), duration 0, pos -1.
 #                                 flags: K for a keyframe, D for a packet to decode and discard.
+#                                 A second comment line gives the stream's time base:
+#                                 '# time_base 1/15360'.
 #
 # test_index compares the frame index with these, field by field. The first column is the
 # stream's index in the file, so the test also checks that the index read the same track.
@@ -44,6 +46,8 @@ while read -r F <&3; do
     tmp="$out.tmp"
     {
         echo "# stream_index,pts,dts,duration,size,pos,flags"
+        echo "# time_base $("$FFPROBE" -v error -select_streams "$vsel" -show_entries stream=time_base \
+            -of default=nw=1:nk=1 "$F" | head -n 1)"
         # ffprobe prints each packet's side data (MPEG-TS stream ids) as an empty section: an
         # empty line and a trailing comma in CSV. Neither is a field.
         "$FFPROBE" -v error -select_streams "$vsel" \
