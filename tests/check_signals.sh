@@ -4,6 +4,9 @@
 # 130, for a player the first cannot reach:
 #   - playing a file (headless, paced), one SIGINT ends the run with status 0 and the --stats
 #     line that an orderly exit prints;
+#   - playing standard input whose writer stalls without closing it, after the whole clip,
+#     one SIGINT ends the run with status 0 within 2 s: the reader waits for the pipe in
+#     slices that a quit ends (src/pipeline/pipe_io.c), not in a read() nothing interrupts;
 #   - opening a named pipe whose writer never writes, the first SIGINT cannot reach the
 #     player (it is still running 1 s later); the second ends it with status 130 and
 #     "framepipe: interrupted", without the --stats line.
@@ -38,6 +41,21 @@ wait_exit 10
 [ "$status" = 0 ] || fail "playing, one SIGINT: exit status $status, not 0"
 grep -q '^stats: ' "$work/err" || fail "playing, one SIGINT: no stats line"
 echo "playing, one SIGINT: exit status 0, with the stats line"
+
+mkfifo "$work/stdin"
+{ cat "$assets/mpeg2_mp2_framenum_320x240_25fps.ts"; exec sleep 60; } >"$work/stdin" &
+writer_pid=$!
+"$player" --headless --realtime --stats - <"$work/stdin" 2>"$work/err" &
+player_pid=$!
+sleep 6 # the clip is 4 s: the reader now waits for more
+kill -0 "$player_pid" 2>/dev/null || fail "the player on a stalled pipe ended by itself"
+kill -INT "$player_pid"
+wait_exit 2
+[ "$status" = 0 ] || fail "a stalled pipe, one SIGINT: exit status $status, not 0"
+grep -q '^stats: ' "$work/err" || fail "a stalled pipe, one SIGINT: no stats line"
+kill "$writer_pid" 2>/dev/null
+writer_pid=
+echo "playing a stalled pipe, one SIGINT: exit status 0, with the stats line"
 
 mkfifo "$work/fifo"
 sleep 60 >"$work/fifo" & # holds the pipe open for writing, and never writes

@@ -9,6 +9,7 @@
 
 #include "framepipe/player.h" /* its error codes */
 #include "demux.h"
+#include "pipe_io.h"
 #include "tracks.h"
 
 #define PUT_SLICE_US 20000
@@ -43,6 +44,8 @@ struct FPDemux {
     int64_t switch_requested, switch_done;
     int switch_index;
     FPPacketQueue *switch_q;
+
+    AVIOContext *pipe_io; /* ours, for "pipe:N": a read a quit can end (pipe_io.h) */
 };
 
 static int interrupt_cb(void *opaque)
@@ -87,7 +90,7 @@ static void no_such_track(const FPDemux *d, const FPDemuxOptions *o, enum AVMedi
 int fp_demux_open(FPDemux **out, const char *path, const FPDemuxOptions *o)
 {
     FPDemux *d;
-    int ret;
+    int ret, fd;
 
     *out = NULL;
     d = av_mallocz(sizeof(*d));
@@ -110,7 +113,12 @@ int fp_demux_open(FPDemux **out, const char *path, const FPDemuxOptions *o)
      * closes it. On failure avformat_open_input() frees the context and sets
      * it to NULL.
      */
-    d->fmt->pb = o->io;
+    if (!o->io && fp_pipe_io_fd(path, &fd)) {
+        ret = fp_pipe_io_open(&d->pipe_io, fd, &d->abort);
+        if (ret < 0)
+            goto fail;
+    }
+    d->fmt->pb = o->io ? o->io : d->pipe_io;
     ret = avformat_open_input(&d->fmt, o->io ? "" : path, NULL, NULL);
     if (ret < 0)
         goto fail;
@@ -576,6 +584,7 @@ void fp_demux_free(FPDemux **pd)
         fp_demux_join(d);
     }
     avformat_close_input(&d->fmt);
+    fp_pipe_io_free(&d->pipe_io);
     pthread_cond_destroy(&d->wake);
     pthread_mutex_destroy(&d->lock);
     av_freep(pd);
