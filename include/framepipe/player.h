@@ -190,6 +190,8 @@ typedef struct FPPlayerStats {
                                       device or the null sink: not played, and not in
                                       fp_player_audio_md5() */
     int64_t seeks;               /**< seeks asked of the reader (keys pressed together count once) */
+    int64_t seek_skipped;        /**< packets before an exact seek's target whose frames
+                                      that nothing references were not decoded */
     size_t pkt_queue_max_bytes;  /**< the packet queue's high-water mark, in bytes */
     int pkt_queue_max_count;     /**< the packet queue's high-water mark, in packets */
     int frame_queue_max;         /**< the frame queue's high-water mark */

@@ -18,6 +18,8 @@ struct FPDecoder {
     int started;
     atomic_llong frames;
     atomic_llong errors;
+    atomic_llong skip_before;   /* pts: packets before it lose their unreferenced frames */
+    atomic_llong skipping_sent; /* packets sent so */
     atomic_int fatal_error;
     int64_t max_pixels; /* 0: libavcodec's own bound */
     atomic_int too_large_width, too_large_height;
@@ -76,6 +78,7 @@ int fp_decoder_open(FPDecoder **out, const AVStream *st, int64_t max_pixels)
     if (st->codecpar->codec_id == AV_CODEC_ID_THEORA || st->codecpar->codec_id == AV_CODEC_ID_VP3)
         d->avctx->thread_type = FF_THREAD_SLICE;
     d->max_pixels = max_pixels;
+    atomic_init(&d->skip_before, AV_NOPTS_VALUE);
     if (st->codecpar->codec_type == AVMEDIA_TYPE_VIDEO && max_pixels > 0) {
         d->avctx->opaque = d;
         d->avctx->get_buffer2 = get_buffer; /* thread-safe: atomics and libavcodec's own */
@@ -116,6 +119,23 @@ static int fatal_error(FPDecoder *d, int err)
  * state (reference frames, frame threads, a finished drain) is discarded with
  * avcodec_flush_buffers() before that packet goes in.
  */
+/*
+ * Before an exact seek's target, frames that no other frame references need
+ * not be decoded: skip_frame = AVDISCARD_NONREF for a packet whose pts is
+ * before it (frame threads take the setting with each packet). Every frame
+ * referenced by a later one is still decoded, so the frames at and after the
+ * target are the same, bit for bit. A packet without a pts is decoded whole.
+ */
+static void set_skip(FPDecoder *d, const AVPacket *pkt)
+{
+    int64_t before = atomic_load(&d->skip_before);
+    int skip = pkt && before != AV_NOPTS_VALUE && pkt->pts != AV_NOPTS_VALUE && pkt->pts < before;
+
+    d->avctx->skip_frame = skip ? AVDISCARD_NONREF : AVDISCARD_DEFAULT;
+    if (skip)
+        atomic_fetch_add(&d->skipping_sent, 1);
+}
+
 static int decode_loop(FPDecoder *d, AVPacket *pkt, AVFrame *frame)
 {
     int serial = -1;
@@ -210,6 +230,7 @@ static int decode_loop(FPDecoder *d, AVPacket *pkt, AVFrame *frame)
             }
             pending = 1;
         }
+        set_skip(d, pending_eof ? NULL : pkt);
         /* With a packet, send_packet takes a reference of its own; ours is dropped once it is in. */
         ret = avcodec_send_packet(d->avctx, pending_eof ? NULL : pkt);
         if (ret == AVERROR(EAGAIN))
@@ -292,4 +313,10 @@ void fp_decoder_stats(FPDecoder *d, FPDecoderStats *stats)
     stats->fatal_error = atomic_load(&d->fatal_error);
     stats->too_large_width = atomic_load(&d->too_large_width);
     stats->too_large_height = atomic_load(&d->too_large_height);
+    stats->skipping_sent = atomic_load(&d->skipping_sent);
+}
+
+void fp_decoder_skip_before(FPDecoder *d, int64_t pts)
+{
+    atomic_store(&d->skip_before, pts);
 }

@@ -49,7 +49,16 @@ typedef struct FPDecoderStats {
     int fatal_error;       /**< 0, or the error that stopped the thread early */
     int too_large_width;   /**< with FP_ERROR_TOO_LARGE: the size the bitstream claimed */
     int too_large_height;
+    int64_t skipping_sent; /**< packets sent with their unreferenced frames skipped */
 } FPDecoderStats;
+
+/**
+ * From the next packet on, skip the frames nothing references in packets
+ * whose pts is before pts (an exact seek's target, less what the caller wants
+ * kept), as mpv's hr-seek-framedrop does; AV_NOPTS_VALUE: decode every frame.
+ * The frames shown at and after pts are unchanged, bit for bit. Any thread.
+ */
+void fp_decoder_skip_before(FPDecoder *d, int64_t pts);
 
 /** Any thread. fatal_error is final only after the thread was joined. */
 void fp_decoder_stats(FPDecoder *d, FPDecoderStats *stats);

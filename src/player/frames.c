@@ -15,9 +15,11 @@
  * Seeks use the index too: a keyframe seek goes to the last keyframe at or
  * before the target that the index knows (MPEG-TS and -PS cannot find it by
  * their own search); a seek in a raw stream starts reading at the byte
- * position of an IDR picture instead of at byte 0; and where timestamps go
- * back, going to a frame by its number reads from its keyframe's position,
- * since its time may be another piece's too.
+ * position of an IDR picture instead of at byte 0; in MPEG-TS and -PS an
+ * exact seek reads from the position of the keyframe before its target, where
+ * their own search by clock references may land late and have to try again;
+ * and where timestamps go back, going to a frame by its number reads from its
+ * keyframe's position, since its time may be another piece's too.
  */
 #include <string.h>
 
@@ -131,6 +133,33 @@ int fp_frames_key_pos(FPPlayer *p, int64_t n, int64_t *pos)
         return AVERROR(ENOSYS);
     *pos = e.pos;
     return 0;
+}
+
+int fp_frames_key_pos_at(FPPlayer *p, int64_t ts, int64_t *pos)
+{
+    FPIndexInfo info;
+    FPIndexEntry e;
+    int ret;
+
+    if (!p->ts_discont || !index_ready(p, &info) || info.segments != 1 ||
+        !fp_demux_byte_seekable(p->demux))
+        return AVERROR(ENOSYS);
+    ret = fp_index_key_at_or_before(p->index, ts, &e);
+    if (ret < 0)
+        return ret;
+    if (e.pos < 0)
+        return AVERROR(ENOSYS);
+    *pos = e.pos;
+    return 0;
+}
+
+int fp_frames_last_ts(FPPlayer *p, int64_t *ts)
+{
+    FPIndexInfo info;
+
+    if (!index_ready(p, &info) || info.segments != 1)
+        return AVERROR(ENOSYS);
+    return fp_frames_ts(p, INT64_MAX, ts);
 }
 
 int fp_frames_key_ts(FPPlayer *p, int64_t ts, int64_t *key_ts)

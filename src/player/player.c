@@ -388,6 +388,7 @@ void fp_player_stats(FPPlayer *p, FPPlayerStats *s)
         fp_decoder_stats(p->decoder, &ds);
     }
     s->decoded = ds.frames;
+    s->seek_skipped = ds.skipping_sent;
     s->decode_errors = ds.errors;
     /*
      * A decoder may drop a frame for an error it only logs: those count too, so

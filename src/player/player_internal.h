@@ -96,6 +96,8 @@ typedef struct FPOperation {
     int prev_serial;    /* to fall back to when the seek fails */
     int by_pos;         /* the next request reads from byte key_pos instead of searching by time */
     int64_t key_pos;
+    int64_t skip_ts;    /* FP_SEEK_EXACT: frames before it are neither all decoded nor kept;
+                           AV_NOPTS_VALUE: every frame is */
 } FPOperation;
 
 struct FPPlayer {
@@ -334,6 +336,20 @@ int fp_frames_raw_entry(FPPlayer *p, int64_t ts, int64_t *pos, int64_t *first_ts
  * when the index cannot say.
  */
 int fp_frames_key_pos(FPPlayer *p, int64_t n, int64_t *pos);
+
+/*
+ * In MPEG-TS and -PS, whose own search by time may land late: the byte
+ * position of the last keyframe at or before ts, to read from. An error
+ * elsewhere, where timestamps go back, or when the index cannot say.
+ */
+int fp_frames_key_pos_at(FPPlayer *p, int64_t ts, int64_t *pos);
+
+/*
+ * The time of the last frame, where the index knows it and timestamps never
+ * go back (then everything before a time in the stream is also before it in
+ * the file); an error otherwise.
+ */
+int fp_frames_last_ts(FPPlayer *p, int64_t *ts);
 
 /* The time of the last keyframe shown at or before ts; an error when the index cannot say. */
 int fp_frames_key_ts(FPPlayer *p, int64_t ts, int64_t *key_ts);

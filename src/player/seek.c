@@ -25,6 +25,31 @@
 /* How often a seek that landed after its target goes back further. */
 #define MAX_SEEK_ATTEMPTS 12
 
+/*
+ * How far before an exact seek's target frames are kept, for back-steps: as
+ * many as the step history can hold. Before that, the decoder skips the
+ * frames nothing references, and those it decodes are not kept: the history
+ * must be one unbroken run. Unknown sizes keep everything.
+ */
+static int64_t keep_before(FPPlayer *p)
+{
+    const AVFrame *f = fp_on_screen(p);
+    size_t bytes = f ? fp_frame_bytes(f) : 0;
+    int64_t step;
+
+    if (!bytes || !p->decoder)
+        return INT64_MAX / 4;
+    step = llrint(fp_frame_seconds(p, f) / av_q2d(p->video_st->time_base));
+    return (int64_t)(p->opts.step_history_bytes / bytes) * FFMAX(step, 1);
+}
+
+static void set_skip(FPPlayer *p, int64_t skip_ts)
+{
+    p->op.skip_ts = skip_ts;
+    if (p->decoder)
+        fp_decoder_skip_before(p->decoder, skip_ts);
+}
+
 void fp_seek_request(FPPlayer *p, int64_t seek_ts)
 {
     FPOperation *op = &p->op;
@@ -54,7 +79,7 @@ void fp_seek_start(FPPlayer *p, FPSeekMode mode, int64_t target)
 {
     FPOperation *op = &p->op;
 
-    int64_t key_ts;
+    int64_t key_ts, last_ts;
 
     /*
      * A keyframe seek lands on the last keyframe at or before the target.
@@ -68,6 +93,19 @@ void fp_seek_start(FPPlayer *p, FPSeekMode mode, int64_t target)
     op->mode = mode;
     /* A frame found by its position may be in a piece whose clock is behind the first frame's. */
     op->target = op->by_pos ? target : FFMAX(target, p->first_pts);
+    /* MPEG-TS and -PS: the keyframe before the target from the index, found the first time. */
+    if (!op->by_pos && (mode == FP_SEEK_EXACT || mode == FP_SEEK_BACK) &&
+        fp_frames_key_pos_at(p, mode == FP_SEEK_BACK ? op->target - 1 : op->target,
+                             &op->key_pos) >= 0)
+        op->by_pos = 1;
+    /*
+     * Skip what is neither shown nor kept: only where the index knows the last
+     * frame (a seek past it shows it, so it must be decoded) and times never go
+     * back (a frame before the target in time might come after it in the file).
+     */
+    set_skip(p, mode == FP_SEEK_EXACT && fp_frames_last_ts(p, &last_ts) >= 0
+                    ? FFMIN(op->target, last_ts) - keep_before(p)
+                    : AV_NOPTS_VALUE);
     op->attempts = 0;
     /*
      * The sound to play next starts where the exact seek lands; a keyframe
@@ -140,9 +178,16 @@ static int seek_reached_end(FPPlayer *p)
 
     if (!op->landed && seek_earlier(p))
         return FP_CONTINUE;
+    if (op->skip_ts != AV_NOPTS_VALUE && op->mode == FP_SEEK_EXACT && !fp_history_count(p->history)) {
+        /* Everything was before what was kept (the index misjudged the end): once more, whole. */
+        set_skip(p, AV_NOPTS_VALUE);
+        fp_seek_request(p, op->seek_ts);
+        return FP_CONTINUE;
+    }
     if (op->mode == FP_SEEK_BACK)
         return finish_back_refill(p);
     op->seeking = 0;
+    set_skip(p, AV_NOPTS_VALUE);
     if (op->mode == FP_SEEK_RESYNC || !fp_history_count(p->history))
         return FP_FINISHED; /* a resync: the history holds the rest */
     /* Past the last frame: the last frame it is. */
@@ -160,12 +205,17 @@ static int take_landed(FPPlayer *p, int64_t pts)
     switch (op->mode) {
     case FP_SEEK_KEY:
     case FP_SEEK_EXACT:
+        if (op->skip_ts != AV_NOPTS_VALUE && pts < op->skip_ts) {
+            fp_intake_drop(p); /* frames around it were skipped: it would break the run */
+            return FP_CONTINUE;
+        }
         ret = fp_intake_append(p);
         if (ret < 0)
             return ret;
         if (op->mode == FP_SEEK_EXACT && pts < op->target)
             return FP_CONTINUE;
         op->seeking = 0;
+        set_skip(p, AV_NOPTS_VALUE);
         ret = fp_show(p, fp_history_cursor(p->history));
         if (ret < 0)
             return ret;
