@@ -96,8 +96,9 @@ typedef struct FPOperation {
     int prev_serial;    /* to fall back to when the seek fails */
     int by_pos;         /* the next request reads from byte key_pos instead of searching by time */
     int64_t key_pos;
-    int64_t skip_ts;    /* FP_SEEK_EXACT: frames before it are neither all decoded nor kept;
-                           AV_NOPTS_VALUE: every frame is */
+    int64_t skip_ts;    /* FP_SEEK_EXACT, FP_SEEK_BACK: frames before it are neither all
+                           decoded nor kept; AV_NOPTS_VALUE: every frame is */
+    int skip_dropped;   /* frames not kept for it */
 } FPOperation;
 
 struct FPPlayer {

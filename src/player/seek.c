@@ -40,7 +40,8 @@ static int64_t keep_before(FPPlayer *p)
     if (!bytes || !p->decoder)
         return INT64_MAX / 4;
     step = llrint(fp_frame_seconds(p, f) / av_q2d(p->video_st->time_base));
-    return (int64_t)(p->opts.step_history_bytes / bytes) * FFMAX(step, 1);
+    /* Two at least: a refill for a back-step must keep the frame before the history. */
+    return FFMAX((int64_t)(p->opts.step_history_bytes / bytes), 2) * FFMAX(step, 1);
 }
 
 static void set_skip(FPPlayer *p, int64_t skip_ts)
@@ -103,8 +104,11 @@ void fp_seek_start(FPPlayer *p, FPSeekMode mode, int64_t target)
      * frame (a seek past it shows it, so it must be decoded) and times never go
      * back (a frame before the target in time might come after it in the file).
      */
+    op->skip_dropped = 0;
     set_skip(p, mode == FP_SEEK_EXACT && fp_frames_last_ts(p, &last_ts) >= 0
                     ? FFMIN(op->target, last_ts) - keep_before(p)
+                : mode == FP_SEEK_BACK && fp_frames_last_ts(p, &last_ts) >= 0
+                    ? op->target - keep_before(p)
                     : AV_NOPTS_VALUE);
     op->attempts = 0;
     /*
@@ -138,7 +142,14 @@ static int finish_back_refill(FPPlayer *p)
 {
     int cursor = fp_history_cursor(p->history), ret;
 
+    if (cursor == 0 && p->op.skip_dropped) {
+        /* Every frame before the history was among those not kept: once more, whole. */
+        set_skip(p, AV_NOPTS_VALUE);
+        fp_seek_request(p, p->op.target - 1);
+        return FP_CONTINUE;
+    }
     p->op.seeking = 0;
+    set_skip(p, AV_NOPTS_VALUE);
     p->skipping = 1; /* the stream continues with frames the history already holds */
     if (cursor == 0) /* nothing before it after all: this is the first frame */
         return FP_FINISHED;
@@ -235,6 +246,11 @@ static int take_landed(FPPlayer *p, int64_t pts)
         if (pts >= op->target) {
             fp_intake_drop(p);
             return finish_back_refill(p);
+        }
+        if (op->skip_ts != AV_NOPTS_VALUE && pts < op->skip_ts) {
+            fp_intake_drop(p); /* beyond what the history keeps, and frames around it skipped */
+            op->skip_dropped++;
+            return FP_CONTINUE;
         }
         /* Before the old first frame, which stays the cursor until the run is complete. */
         return fp_intake_keep(p, fp_history_cursor(p->history), 0);
