@@ -234,6 +234,29 @@ run pic_fullrange_bt709_1280x720.mkv \
     -colorspace bt709 -color_primaries bt709 -color_trc bt709 -color_range pc \
     -f matroska
 
+# 12b-12c. The matrices SDL has no conversion for, which go through libswscale: BT.2020
+#     (non-constant luminance) and SMPTE 240M, limited range, tagged, HD bars at 640x360.
+run pic_bt2020_640x360.mp4 \
+    -f lavfi -i "$(bars_rgb smptehdbars 640x360 5),$(to_yuv bt2020 tv yuv420p)" \
+    -frames:v 5 "${X264_PIC[@]}" -pix_fmt yuv420p \
+    -colorspace bt2020nc -color_primaries bt2020 -color_trc bt2020-10 -color_range tv \
+    -movflags +faststart -f mp4
+run pic_smpte240m_640x360.mp4 \
+    -f lavfi -i "$(bars_rgb smptehdbars 640x360 5),$(to_yuv smpte240m tv yuv420p)" \
+    -frames:v 5 "${X264_PIC[@]}" -pix_fmt yuv420p \
+    -colorspace smpte240m -color_primaries smpte240m -color_trc smpte240m -color_range tv \
+    -movflags +faststart -f mp4
+
+# 12d. The same HD bars as 9, at 640x360, tagged BT.709, but 8 s at 10 fps (80 frames, a
+#     keyframe every 20): a still picture that plays, for resizing and fullscreen while
+#     playing. Every frame looks like the first, so a grab at any moment has a reference.
+#     At 10 fps a frame is dropped only after a stall of 100 ms.
+run pic_bt709_playing_640x360_8s.mp4 \
+    -f lavfi -i "$(bars_rgb smptehdbars 640x360 10),$(to_yuv bt709 tv yuv420p)" \
+    -frames:v 80 -c:v libx264 -preset medium -profile:v high -crf 16 -g 20 -bf 0 \
+    -pix_fmt yuv420p "${TAGS_709[@]}" \
+    -movflags +faststart -f mp4
+
 # 13. Baseline JPEG image: yuvj420p, full-range BT.601 (JFIF), SD bars.
 run pic_jpeg_640x480.jpg \
     -f lavfi -i "$(bars_rgb smptebars 640x480 1),$(to_yuv bt601 pc yuvj420p)" \
@@ -280,6 +303,42 @@ run pic_rotated90_320x240.mp4 \
     -i "$TMP_DIR/rotated_src.mp4" -map 0:v -c copy \
     -metadata:s:v:0 rotate=-90 \
     -movflags +faststart -f mp4
+
+# 16b-16d. More display matrices: rotation by 180 degrees (rotate=180), 270 degrees
+#     clockwise (rotate=90: ffprobe rotation 90, counterclockwise), and a horizontal mirror.
+#     Not on testsrc2: its colour bars are vertical, so a picture flipped upside down (a
+#     mirror shown as a rotation by 180, or 90 degrees shown as a transpose) still matches
+#     its reference on most pixels. This picture is a ramp, red growing to the right and
+#     green downwards, with a white box at the top left: every wrong turn or flip changes
+#     most of its pixels by far more than the comparison allows.
+#     FFmpeg 5.1's CLI cannot write a mirror (-display_hflip came in 6.0), so the mirror is
+#     remuxed without metadata and the first element of its tkhd matrix (a, 16.16 fixed
+#     point, 44 bytes after the box type of a version-0 tkhd) is changed from 1 to -1:
+#     ffprobe then reads {-65536,0,0; 0,65536,0; 0,0,1<<30}, what av_display_matrix_flip(m,
+#     1, 0) makes of the identity.
+"$FFMPEG" -nostdin -hide_banner -loglevel error -y \
+    -f lavfi -i "color=black:size=320x240:rate=5,format=rgb24,geq=r='255*X/W':g='255*Y/H':b=0,drawbox=x=8:y=8:w=48:h=32:color=white:t=fill,$(to_yuv bt601 tv yuv420p)" \
+    -frames:v 5 "${X264_PIC[@]}" -pix_fmt yuv420p "${TAGS_601[@]}" \
+    -map_metadata -1 -fflags +bitexact -flags +bitexact -threads 1 \
+    -sws_flags bicubic+accurate_rnd+bitexact \
+    -f mp4 "$TMP_DIR/ramp_src.mp4"
+run pic_rotated180_320x240.mp4 \
+    -i "$TMP_DIR/ramp_src.mp4" -map 0:v -c copy \
+    -metadata:s:v:0 rotate=180 \
+    -movflags +faststart -f mp4
+run pic_rotated270_320x240.mp4 \
+    -i "$TMP_DIR/ramp_src.mp4" -map 0:v -c copy \
+    -metadata:s:v:0 rotate=90 \
+    -movflags +faststart -f mp4
+run pic_hflip_320x240.mp4 \
+    -i "$TMP_DIR/ramp_src.mp4" -map 0:v -c copy \
+    -movflags +faststart -f mp4
+perl -e 'my $f = shift; open my $fh, "+<:raw", $f or die "$f: $!";
+         local $/; my $d = <$fh>; my $at = index($d, "tkhd");
+         $at >= 0 && substr($d, $at + 4, 1) eq "\0" or die "$f: no version-0 tkhd\n";
+         substr($d, $at + 44, 4) eq pack("N", 0x10000) or die "$f: tkhd matrix is not the identity\n";
+         seek $fh, $at + 44, 0; print $fh pack("N", 0xFFFF0000); close $fh or die' \
+    "$ASSETS_DIR/pic_hflip_320x240.mp4"
 
 # 17. Packed RGB at an odd size: FFV1 (lossless) bgr0 321x241 in Matroska. Rendered
 #     as rgb24 so that testsrc2 keeps the odd size.
