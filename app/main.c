@@ -18,6 +18,7 @@
 #include "keys.h"
 #include "script.h"
 #include "usage.h"
+#include "version.h"
 #include "trace_html.h"
 
 enum {
@@ -430,7 +431,7 @@ int main(int argc, char **argv)
             fp_usage(stdout);
             return 0;
         case 'V':
-            printf("framepipe " FP_VERSION "\n");
+            fp_version_print(stdout);
             return 0;
         default:
             fprintf(stderr, "framepipe: try 'framepipe --help'\n");

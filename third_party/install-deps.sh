@@ -12,11 +12,15 @@ packages=(
     # tests: a second compiler and its sanitizer runtimes, valgrind, and a real X server
     clang libclang-rt-dev valgrind perl python3
     # windowed tests: an X server, a way to find and drive the window, and to grab it
-    xvfb xdotool imagemagick openbox
+    xvfb xdotool imagemagick openbox wmctrl
     # the trace viewer's test renders the page in headless Chromium
     chromium
     # assets, reference files and benchmarks are made with the ffmpeg CLI
     ffmpeg
+    # installing (tests/check_install.sh, check_deb.sh): the man page, the desktop entry, completion
+    man-db desktop-file-utils bash-completion
+    # the Debian packages: building them and checking them against Debian's policy
+    dpkg-dev debhelper lintian
 )
 
 if [ "$(id -u)" -eq 0 ]; then
