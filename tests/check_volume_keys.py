@@ -80,12 +80,19 @@ def play(env, work, options, keys):
     try:
         window = ""
         for _ in range(200):
-            window = xdotool(env, "search", "--onlyvisible", "--name", os.path.basename(media))
+            # By title, and by process: a search fails outright when a window it looks at
+            # goes away meanwhile (SDL may replace its first window at start).
+            window = (xdotool(env, "search", "--onlyvisible", "--name", os.path.basename(media))
+                      or xdotool(env, "search", "--onlyvisible", "--pid", str(proc.pid)))
             if window or proc.poll() is not None:
                 break
             time.sleep(0.1)
         if not window:
-            sys.exit(f"no window for {media}")
+            if proc.poll() is None:
+                proc.kill()
+            _, err = proc.communicate()
+            sys.exit(f"no window for {media} (the player exited {proc.returncode}); windows on the "
+                     f"display: {xdotool(env, 'search', '--name', '.')!r}; player stderr:\n{err}")
         xdotool(env, "windowfocus", "--sync", window.split()[0])
         for key in keys:
             time.sleep(KEY_GAP)
