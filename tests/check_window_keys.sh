@@ -52,8 +52,12 @@ start() {
     player_pid=$!
     window=
     for _ in $(seq 200); do
-        window=$(xdotool search --onlyvisible --name "$(basename "$media")" 2>/dev/null | head -1) || true
+        # By title, else by process: a search fails outright when a window it looks at goes
+        # away meanwhile (SDL may replace its first window at start).
+        window=$(xdotool search --onlyvisible --name "$(basename "$media")" 2>/dev/null | head -1) ||
+            window=$(xdotool search --onlyvisible --pid "$player_pid" 2>/dev/null | head -1) || true
         [ -n "$window" ] && break
+        kill -0 "$player_pid" 2>/dev/null || fail "the player exited before its window was found"
         sleep 0.1
     done
     [ -n "$window" ] || fail "no window for $media"
@@ -168,7 +172,10 @@ keep_open)
     xdotool key q
     finish 5
     echo "kept open on frame 59, paused, stepped back to 58, quit on 'q' with status 0"
-    start "$assets/$media"
+    # Without it the player ends by itself: no window to find first (a slow start, under a
+    # sanitizer, can take longer than the 2.4 s clip before a search sees the window).
+    "$player" "$assets/$media" 2>"$work/err" &
+    player_pid=$!
     finish 10
     echo "without --keep-open: exited 0 at the end"
     ;;

@@ -59,8 +59,12 @@ start() {
     player_pid=$!
     window=
     for _ in $(seq 200); do
-        window=$(xdotool search --onlyvisible --name "$(basename "$media")" 2>/dev/null | head -1) || true
+        # By title, else by process: a search fails outright when a window it looks at goes
+        # away meanwhile (SDL may replace its first window at start).
+        window=$(xdotool search --onlyvisible --name "$(basename "$media")" 2>/dev/null | head -1) ||
+            window=$(xdotool search --onlyvisible --pid "$player_pid" 2>/dev/null | head -1) || true
         [ -n "$window" ] && break
+        kill -0 "$player_pid" 2>/dev/null || fail "the player exited before its window was found"
         sleep 0.1
     done
     [ -n "$window" ] || fail "no window for $media"
