@@ -143,7 +143,10 @@ while read -r idx secs md5; do
 done < <(awk -F', *' '
     /^#tb 0: / { split($0, a, /[: \/]+/); num = a[3]; den = a[4] }
     /^#/ { next }
-    $1 == 0 { if (n == 0) first = $3; printf "%d %.6f %s\n", n, ($3 - first) * num / den, $6; n++ }' "$ref")
+    # Times to the microsecond, rounded down: rounded to the nearest, 139/60 s is written as
+    # 2.316667, after frame 139, and an exact seek to it rightly shows frame 140.
+    $1 == 0 { if (n == 0) first = $3; t = ($3 - first) * num / den
+              printf "%d %.6f %s\n", n, int(t * 1000000) / 1000000, $6; n++ }' "$ref")
 nframes=${#frame_time[@]}
 ((nframes >= 4)) || die "the reference $ref lists only $nframes frames"
 
