@@ -70,6 +70,10 @@ def xdotool(env, *args):
                           stderr=subprocess.DEVNULL, text=True).stdout.strip()
 
 
+class NoWindow(Exception):
+    """The search never saw the player's window: the keys could not be sent."""
+
+
 def play(env, work, options, keys):
     """Plays MEDIA with options, sends keys; returns the left channel of what was heard."""
     raw = os.path.join(work, "out.raw")
@@ -91,8 +95,9 @@ def play(env, work, options, keys):
             if proc.poll() is None:
                 proc.kill()
             _, err = proc.communicate()
-            sys.exit(f"no window for {media} (the player exited {proc.returncode}); windows on the "
-                     f"display: {xdotool(env, 'search', '--name', '.')!r}; player stderr:\n{err}")
+            raise NoWindow(f"no window for {media} (the player exited {proc.returncode}); windows "
+                           f"on the display: {xdotool(env, 'search', '--name', '.')!r}; player "
+                           f"stderr:\n{err}")
         xdotool(env, "windowfocus", "--sync", window.split()[0])
         for key in keys:
             time.sleep(KEY_GAP)
@@ -147,7 +152,15 @@ with tempfile.TemporaryDirectory() as work:
     try:
         for options, keys, want in RUNS:
             what = " ".join(options) or "default volume"
-            left = play(env, work, options, keys)
+            try:
+                left = play(env, work, options, keys)
+            except NoWindow as e:
+                # Seen twice in some twenty runs, cause unknown: once more, and say so.
+                print(f"note: {e}\nnote: trying once more")
+                try:
+                    left = play(env, work, options, keys)
+                except NoWindow as again:
+                    sys.exit(str(again))
             heard, gains = steps(left)
             say = lambda levels: ", ".join("silence" if l == 0 else f"{l * 10} %" for l in levels)
             if heard == want:
