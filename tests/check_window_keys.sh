@@ -45,22 +45,14 @@ unset SDL_VIDEODRIVER
 
 # start MEDIA [OPTIONS...]: runs the player in $work, sets $window once its window is visible
 # and has the keyboard focus.
+# shellcheck source=tests/window_find.sh
+. "$(dirname "$0")/window_find.sh"
 start() {
     local media=$1
     shift
     (cd "$work" && exec "$player" "$@" "$media") 2>"$work/err" &
     player_pid=$!
-    window=
-    for _ in $(seq 200); do
-        # By title, else by process: a search fails outright when a window it looks at goes
-        # away meanwhile (SDL may replace its first window at start).
-        window=$(xdotool search --onlyvisible --name "$(basename "$media")" 2>/dev/null | head -1) ||
-            window=$(xdotool search --onlyvisible --pid "$player_pid" 2>/dev/null | head -1) || true
-        [ -n "$window" ] && break
-        kill -0 "$player_pid" 2>/dev/null || fail "the player exited before its window was found"
-        sleep 0.1
-    done
-    [ -n "$window" ] || fail "no window for $media"
+    find_window "$media"
     xdotool windowfocus --sync "$window"
     sleep 0.5 # the first frame reaches the window
 }
