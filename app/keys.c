@@ -37,7 +37,14 @@ static const Row rows[] = {
     {"Down, Up", "seek 60 s back or forward",
      {BY(SDLK_DOWN, FP_CMD_SEEK, -60), BY(SDLK_UP, FP_CMD_SEEK, 60)}},
     {"f, double-click", "fullscreen", {B(SDLK_f, FP_CMD_FULLSCREEN)}},
-    {"i", "time, frame number, picture type and queues in the title", {B(SDLK_i, FP_CMD_INFO)}},
+    {"timeline: left", "go to the frame under the pointer (keyframes while dragging)", {{0}}},
+    {"timeline: right", "seek to that fraction of the duration", {{0}}},
+    {"i", "the frame over the picture: number, time, type, packet, pts and dts;\n"
+          "time, frame number, picture type and queues in the title",
+     {B(SDLK_i, FP_CMD_INFO)}},
+    {"t", "keep the timeline on screen, or let it show only while the pointer\n"
+          "is near the bottom edge",
+     {B(SDLK_t, FP_CMD_TIMELINE)}},
     {"c", "save the frame on screen as framepipe-TIME.png", {B(SDLK_c, FP_CMD_SCREENSHOT)}},
     {"9, 0 (or /, *)", "volume down, up",
      {BY(SDLK_9, FP_CMD_VOLUME, -10),
@@ -78,6 +85,17 @@ int fp_keys_command(const FPInput *input, FPCommand *cmd)
         return 1;
     case FP_INPUT_DOUBLE_CLICK:
         cmd->type = FP_CMD_FULLSCREEN;
+        return 1;
+    case FP_INPUT_TIMELINE:
+        /* Left: the frame under the pointer (keyframes while dragging, exact once let go).
+           Right: that fraction of the duration, as ffplay's right click. */
+        if (input->button == 3 && input->state != FP_POINTER_PRESS)
+            return 0;
+        cmd->type = input->button == 3 ? FP_CMD_SEEK : FP_CMD_FRAME;
+        cmd->fraction = 1;
+        cmd->seconds = input->position;
+        cmd->keyframe = input->button == 1 && input->state != FP_POINTER_RELEASE;
+        cmd->timeline = input->button == 1;
         return 1;
     case FP_INPUT_KEY:
         for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)

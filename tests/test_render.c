@@ -10,6 +10,7 @@
  * error. Swapping the chroma planes or dropping a row makes both explode
  * (test_detects_wrong_picture proves the comparison can fail).
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -169,7 +170,7 @@ static void test_overlay(void)
         goto end;
     CHECK_EQ_INT(fp_render_show(r, frame, (FPOrientation){0, 0}), 0);
     CHECK_EQ_INT(fp_render_read_pixels(r, &plain, &w, &h), 0);
-    CHECK_EQ_INT(fp_render_set_overlay(r, "packets 3\nrefcount 2"), 0);
+    CHECK_EQ_INT(fp_render_set_osd(r, &(FPOsd){.panel = "packets 3\nrefcount 2"}), 0);
     CHECK_EQ_INT(fp_render_read_pixels(r, &with_text, &w, &h), 0);
     if (!plain || !with_text)
         goto end;
@@ -188,12 +189,105 @@ static void test_overlay(void)
     CHECK_EQ_INT(changed_elsewhere, 0);
     /* Off again: the picture is back as it was. */
     av_freep(&with_text);
-    CHECK_EQ_INT(fp_render_set_overlay(r, NULL), 0);
+    CHECK_EQ_INT(fp_render_set_osd(r, NULL), 0);
     CHECK_EQ_INT(fp_render_read_pixels(r, &with_text, &w, &h), 0);
     CHECK(with_text && !memcmp(plain, with_text, (size_t)w * h * 3));
 end:
     av_free(plain);
     av_free(with_text);
+    fp_render_close(&r);
+    av_frame_free(&frame);
+}
+
+static void push_button(Uint32 type, int x, int y, Uint8 button)
+{
+    SDL_Event ev = {.button = {.type = type, .button = button, .x = x, .y = y, .clicks = 1,
+                               .state = type == SDL_MOUSEBUTTONDOWN ? SDL_PRESSED : SDL_RELEASED}};
+    SDL_PushEvent(&ev);
+}
+
+/*
+ * The timeline: pinned, it darkens a band along the bottom and leaves the rest
+ * alone; its playhead is white where the position says; a press and release
+ * on it come back as FP_INPUT_TIMELINE at the place pressed; unpinned and
+ * without the pointer near, it is not drawn.
+ */
+static void test_timeline(void)
+{
+    char path[4096];
+    AVFrame *frame = av_frame_alloc();
+    FPRender *r = NULL;
+    uint8_t *plain = NULL, *drawn = NULL;
+    int w = 0, h = 0, top_changed = 0, band_changed = 0, band_top = -1;
+    FPOsdBar bars[100];
+    FPOsdTimeline tl = {.bars = bars, .nb_bars = 100, .max_bytes = 1000, .generation = 1,
+                        .position = 0.5, .kept_begin = 1, .kept_end = 0, .loop_a = -1,
+                        .loop_b = -1, .pinned = 1};
+    FPInput in;
+
+    for (int i = 0; i < 100; i++)
+        bars[i] = (FPOsdBar){.bytes = i % 10 ? 200 : 1000, .type = i % 10 ? 'P' : 'I',
+                             .key = !(i % 10)};
+    snprintf(path, sizeof(path), "%s/h264_framenum_320x240_25fps.mp4", assets);
+    CHECK_EQ_INT(test_decode_first_frame(path, frame), 0);
+    FPRenderOptions ro = {.title = "timeline", .width = frame->width, .height = frame->height};
+    CHECK_EQ_INT(fp_render_open(&r, &ro), 0);
+    if (!r)
+        goto end;
+    CHECK_EQ_INT(fp_render_show(r, frame, (FPOrientation){0, 0}), 0);
+    CHECK_EQ_INT(fp_render_read_pixels(r, &plain, &w, &h), 0);
+    CHECK_EQ_INT(fp_render_set_osd(r, &(FPOsd){.timeline = &tl}), 0);
+    CHECK_EQ_INT(fp_render_read_pixels(r, &drawn, &w, &h), 0);
+    if (!plain || !drawn)
+        goto end;
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            size_t i = ((size_t)y * w + x) * 3;
+            int differs = memcmp(plain + i, drawn + i, 3) != 0;
+            if (y < h * 3 / 4)
+                top_changed += differs;
+            else
+                band_changed += differs;
+            if (differs && band_top < 0)
+                band_top = y;
+        }
+    printf("  timeline: band from row %d of %d, %d pixels changed below 3/4, %d above\n", band_top,
+           h, band_changed, top_changed);
+    CHECK_EQ_INT(top_changed, 0);
+    CHECK(band_top >= h * 3 / 4 && band_top < h - 20);
+    {
+        /* The playhead: white, in the middle of the track (the track spans the width less a
+           margin on each side, so its middle is the window's). */
+        size_t i = ((size_t)(h - 4) * w + w / 2) * 3;
+        CHECK(drawn[i] > 240 && drawn[i + 1] > 240 && drawn[i + 2] > 240);
+    }
+    /* A click at a quarter of the track: press, then release, at about 0.25. */
+    push_button(SDL_MOUSEBUTTONDOWN, w / 4, h - 8, SDL_BUTTON_LEFT);
+    push_button(SDL_MOUSEBUTTONUP, w / 4, h - 8, SDL_BUTTON_LEFT);
+    CHECK_EQ_INT(fp_render_poll(r, 0, &in), 1);
+    CHECK_EQ_INT(in.type, FP_INPUT_TIMELINE);
+    CHECK_EQ_INT(in.state, FP_POINTER_PRESS);
+    CHECK_EQ_INT(in.button, 1);
+    CHECK(fabs(in.position - 0.25) < 0.03);
+    CHECK_EQ_INT(fp_render_poll(r, 0, &in), 1);
+    CHECK_EQ_INT(in.state, FP_POINTER_RELEASE);
+    /* A click above the band is not the timeline's. */
+    push_button(SDL_MOUSEBUTTONDOWN, w / 4, h / 2, SDL_BUTTON_LEFT);
+    CHECK_EQ_INT(fp_render_poll(r, 0, &in), 0);
+    /* Unpinned: still shown for a while after the click on it, then not drawn. */
+    tl.pinned = 0;
+    av_freep(&drawn);
+    CHECK_EQ_INT(fp_render_set_osd(r, &(FPOsd){.timeline = &tl}), 0);
+    CHECK_EQ_INT(fp_render_read_pixels(r, &drawn, &w, &h), 0);
+    CHECK(drawn && memcmp(plain, drawn, (size_t)w * h * 3));
+    av_freep(&drawn);
+    SDL_Delay(1600);
+    CHECK_EQ_INT(fp_render_poll(r, 0, &in), 0);
+    CHECK_EQ_INT(fp_render_read_pixels(r, &drawn, &w, &h), 0);
+    CHECK(drawn && !memcmp(plain, drawn, (size_t)w * h * 3));
+end:
+    av_free(plain);
+    av_free(drawn);
     fp_render_close(&r);
     av_frame_free(&frame);
 }
@@ -211,6 +305,7 @@ int main(int argc, char **argv)
     RUN_TEST(test_rgb_still_through_swscale);
     RUN_TEST(test_detects_wrong_picture);
     RUN_TEST(test_overlay);
+    RUN_TEST(test_timeline);
     SDL_Quit();
     return CHECK_EXIT();
 }

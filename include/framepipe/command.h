@@ -33,6 +33,7 @@ typedef enum FPCommandType {
      * FP_AUDIO_TRACK_NEXT. The new track starts where the picture is.
      */
     FP_CMD_AUDIO_TRACK,
+    FP_CMD_TIMELINE,   /**< pin the timeline on screen, or unpin it */
 } FPCommandType;
 
 /** FP_CMD_AUDIO_TRACK's count: no sound. */
@@ -49,13 +50,22 @@ typedef struct FPCommand {
                           track, from 1, or FP_AUDIO_TRACK_OFF or FP_AUDIO_TRACK_NEXT */
     double seconds;  /**< FP_CMD_SEEK, FP_CMD_WAIT */
     int relative;    /**< FP_CMD_SEEK: seconds is an offset from the frame on screen */
-    int keyframe;    /**< FP_CMD_SEEK: land on the keyframe at or before the target */
+    int keyframe;    /**< FP_CMD_SEEK, FP_CMD_FRAME: land on the keyframe at or before the
+                          target (a drag along the timeline) */
+    /**
+     * FP_CMD_FRAME, FP_CMD_SEEK: seconds is a place in the stream, from 0 to
+     * 1, instead: the frame that place on the timeline shows (frame n of N
+     * covers n/N up to (n+1)/N), or that fraction of the input's duration
+     * (seek, as ffplay's right click).
+     */
+    int fraction;
     /**
      * A key held down rather than a script line: relative seeks posted while
      * another interactive seek waits or runs are merged into it (one seek by
      * their sum), instead of queueing one seek per key repeat.
      */
     int interactive;
+    int timeline;    /**< FP_CMD_FRAME from the timeline: a later one replaces it */
     char path[FP_COMMAND_PATH_MAX]; /**< FP_CMD_SCREENSHOT */
 } FPCommand;
 

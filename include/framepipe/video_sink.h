@@ -39,7 +39,17 @@ typedef enum FPInputType {
     FP_INPUT_KEY,          /**< a key went down: key, repeat */
     FP_INPUT_DOUBLE_CLICK, /**< the left button, twice */
     FP_INPUT_CLOSE,        /**< the window's close button */
+    FP_INPUT_TIMELINE,     /**< a button pressed on the timeline, dragged or let go: button,
+                                state, position */
 } FPInputType;
+
+/** FPInput.state of FP_INPUT_TIMELINE. */
+typedef enum FPPointerState {
+    FP_POINTER_PRESS,   /**< the button went down over the timeline */
+    FP_POINTER_DRAG,    /**< it moved, still down, since the press (also beyond the timeline's
+                             ends: the position is then 0 or 1) */
+    FP_POINTER_RELEASE, /**< it went up, after a press on the timeline */
+} FPPointerState;
 
 /** What a person did in a sink's window, before anything decides what it means. */
 typedef struct FPInput {
@@ -48,7 +58,45 @@ typedef struct FPInput {
                      text (Shift+3, Shift+8 on many keyboards) arrives as SDLK_HASH or
                      SDLK_ASTERISK */
     int repeat; /**< FP_INPUT_KEY: 1 when the key is held down and repeats */
+    int button; /**< FP_INPUT_TIMELINE: 1 the left button, 3 the right one */
+    FPPointerState state; /**< FP_INPUT_TIMELINE */
+    double position; /**< FP_INPUT_TIMELINE: where along the timeline, from 0 (its left end)
+                          to 1 (its right end) */
 } FPInput;
+
+/**
+ * One column of the timeline's bar graph: a run of frames in display order,
+ * the stream cut into FPOsdTimeline.nb_bars equal runs.
+ */
+typedef struct FPOsdBar {
+    uint32_t bytes; /**< the largest packet among them */
+    char type;      /**< the picture type of that packet ('I', 'P', 'B', ...); 0 unknown */
+    uint8_t key;    /**< 1 when one of them is a keyframe */
+} FPOsdBar;
+
+/**
+ * The timeline along the window's bottom edge. Every place on it is a
+ * fraction of the stream from 0 to 1: frame n of N is at n / N.
+ */
+typedef struct FPOsdTimeline {
+    const FPOsdBar *bars; /**< the bar graph (packet sizes); NULL while unknown */
+    int nb_bars;
+    uint32_t max_bytes;   /**< the largest bars[].bytes: the graph's full height */
+    unsigned generation;  /**< changes whenever bars do: a sink redraws its graph only then */
+    double position;      /**< the playhead */
+    double kept_begin, kept_end; /**< the frames the step history holds; begin > end: none */
+    double loop_a, loop_b; /**< A-B loop points; < 0 when not set */
+    int pinned;           /**< shown until unpinned; otherwise while the pointer is near it */
+    const char *label;    /**< a line of text on it ("frame 12/250 ..."); NULL: none */
+} FPOsdTimeline;
+
+/** What is drawn over the picture: the on-screen display. Every member is optional. */
+typedef struct FPOsd {
+    const char *panel;             /**< a block of text, top left; lines split at '\n' */
+    const char *message;           /**< a short message, top right */
+    double message_alpha;          /**< its opacity, from 0 to 1, while it fades */
+    const FPOsdTimeline *timeline; /**< NULL: there is no timeline to show */
+} FPOsd;
 
 typedef struct FPVideoSink FPVideoSink;
 
@@ -84,10 +132,12 @@ struct FPVideoSink {
     void (*set_title)(FPVideoSink *s, const char *title);
 
     /**
-     * Optional. Text over the picture from the next redraw on; NULL: none.
-     * @return 0, or a negative AVERROR when the text cannot be shown.
+     * Optional. What to draw over the picture from the next redraw on; NULL:
+     * nothing. osd and all it points to are read only and the player's, valid
+     * for the call: the sink copies what it keeps.
+     * @return 0, or a negative AVERROR when it cannot be shown (playback goes on).
      */
-    int (*set_overlay)(FPVideoSink *s, const char *text);
+    int (*set_osd)(FPVideoSink *s, const FPOsd *osd);
 
     /** Optional. Between a window and the whole screen. */
     void (*toggle_fullscreen)(FPVideoSink *s);

@@ -2,7 +2,6 @@
 #include <string.h>
 
 #include <SDL.h>
-#include <SDL_ttf.h>
 #include <libavutil/avstring.h>
 #include <libavutil/error.h>
 #include <libavutil/log.h>
@@ -10,6 +9,7 @@
 #include <libavutil/pixdesc.h>
 #include <libswscale/swscale.h>
 
+#include "osd_sdl.h"
 #include "picture.h"
 #include "render_sdl.h"
 
@@ -28,16 +28,8 @@ struct FPRender {
     struct SwsContext *sws;
     int has_picture;
     int last_key; /* the last key down (SDL_Keycode): its text may be the same key again */
-    /* The overlay: text over the picture, rendered once per change. */
-    TTF_Font *font;
-    int font_failed;
-    char *overlay;
-    SDL_Texture *overlay_tex;
-    int overlay_w, overlay_h;
+    FPOsdLayer *osd; /* what is drawn over the picture */
 };
-
-#define OVERLAY_FONT_SIZE 13
-#define OVERLAY_MARGIN 6
 
 #define GL_RENDERER_STRING 0x1F01
 
@@ -133,9 +125,12 @@ int fp_render_open(FPRender **out, const FPRenderOptions *o)
 
     *out = NULL;
     r = av_mallocz(sizeof(*r));
-    if (!r)
+    if (!r || fp_osd_layer_alloc(&r->osd) < 0) {
+        av_free(r);
         return AVERROR(ENOMEM);
+    }
     if (SDL_InitSubSystem(SDL_INIT_VIDEO)) {
+        fp_osd_layer_free(&r->osd);
         av_free(r);
         return sdl_error("SDL_Init");
     }
@@ -309,104 +304,9 @@ void fp_render_picture_rect(FPRender *r, int *x, int *y, int *width, int *height
     *height = rect.h;
 }
 
-static int open_font(FPRender *r)
+int fp_render_set_osd(FPRender *r, const FPOsd *osd)
 {
-    static const char *const candidates[] = {
-        "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf",
-        "/usr/share/fonts/TTF/DejaVuSansMono.ttf",
-        "/usr/share/fonts/dejavu/DejaVuSansMono.ttf",
-    };
-    const char *forced = getenv("FRAMEPIPE_FONT");
-
-    if (r->font || r->font_failed)
-        return r->font ? 0 : AVERROR(ENOENT);
-    if (!TTF_WasInit() && TTF_Init() < 0) {
-        r->font_failed = 1;
-        sdl_error("TTF_Init");
-        return AVERROR(ENOENT);
-    }
-    if (forced)
-        r->font = TTF_OpenFont(forced, OVERLAY_FONT_SIZE);
-    for (size_t i = 0; !r->font && i < sizeof(candidates) / sizeof(candidates[0]); i++)
-        r->font = TTF_OpenFont(candidates[i], OVERLAY_FONT_SIZE);
-    if (!r->font) {
-        av_log(NULL, AV_LOG_WARNING, "overlay: no font (install fonts-dejavu-core)\n");
-        r->font_failed = 1;
-        return AVERROR(ENOENT);
-    }
-    return 0;
-}
-
-/* Renders the overlay text into one texture: a translucent box with a line of text per row. */
-static int build_overlay(FPRender *r)
-{
-    SDL_Surface *box;
-    char *text, *line, *save = NULL;
-    int lines = 1, width = 0, line_h;
-
-    if (r->overlay_tex) {
-        SDL_DestroyTexture(r->overlay_tex);
-        r->overlay_tex = NULL;
-    }
-    if (!r->overlay || open_font(r) < 0)
-        return 0;
-    line_h = TTF_FontLineSkip(r->font);
-    text = av_strdup(r->overlay);
-    if (!text)
-        return AVERROR(ENOMEM);
-    for (const char *c = r->overlay; *c; c++)
-        lines += *c == '\n';
-    for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-        int w = 0;
-        TTF_SizeUTF8(r->font, line, &w, NULL);
-        width = FFMAX(width, w);
-    }
-    av_free(text);
-    box = SDL_CreateRGBSurfaceWithFormat(0, width + 2 * OVERLAY_MARGIN,
-                                         lines * line_h + 2 * OVERLAY_MARGIN, 32,
-                                         SDL_PIXELFORMAT_ARGB8888);
-    if (!box)
-        return sdl_error("SDL_CreateRGBSurface");
-    SDL_FillRect(box, NULL, SDL_MapRGBA(box->format, 0, 0, 0, 176));
-    text = av_strdup(r->overlay);
-    save = NULL;
-    for (int row = 0, y = OVERLAY_MARGIN; text && row < lines; row++, y += line_h) {
-        line = strtok_r(row ? NULL : text, "\n", &save);
-        if (!line)
-            break;
-        SDL_Surface *glyphs =
-            TTF_RenderUTF8_Blended(r->font, line, (SDL_Color){255, 255, 255, 255});
-        if (glyphs) {
-            SDL_Rect at = {OVERLAY_MARGIN, y, glyphs->w, glyphs->h};
-            SDL_SetSurfaceBlendMode(glyphs, SDL_BLENDMODE_BLEND);
-            SDL_BlitSurface(glyphs, NULL, box, &at);
-            SDL_FreeSurface(glyphs);
-        }
-    }
-    av_free(text);
-    r->overlay_tex = SDL_CreateTextureFromSurface(r->renderer, box);
-    r->overlay_w = box->w;
-    r->overlay_h = box->h;
-    SDL_FreeSurface(box);
-    if (!r->overlay_tex)
-        return sdl_error("SDL_CreateTextureFromSurface");
-    SDL_SetTextureBlendMode(r->overlay_tex, SDL_BLENDMODE_BLEND);
-    return 0;
-}
-
-int fp_render_set_overlay(FPRender *r, const char *text)
-{
-    if (!text && !r->overlay)
-        return 0;
-    if (text && r->overlay && !strcmp(text, r->overlay))
-        return 0;
-    av_freep(&r->overlay);
-    if (text) {
-        r->overlay = av_strdup(text);
-        if (!r->overlay)
-            return AVERROR(ENOMEM);
-    }
-    return build_overlay(r);
+    return fp_osd_layer_set(r->osd, osd);
 }
 
 static int draw(FPRender *r)
@@ -417,8 +317,10 @@ static int draw(FPRender *r)
     SDL_SetRenderDrawColor(r->renderer, 0, 0, 0, 255);
     if (SDL_RenderClear(r->renderer))
         return sdl_error("SDL_RenderClear");
-    if (!r->has_picture)
+    if (!r->has_picture) {
+        fp_osd_layer_draw(r->osd, r->renderer);
         return 0;
+    }
     letterbox(r, &box);
     dst = box;
     if (r->orientation.rotation % 180) {
@@ -436,18 +338,7 @@ static int draw(FPRender *r)
                                 NULL, flip)) {
         return sdl_error("SDL_RenderCopyEx");
     }
-    if (r->overlay_tex) {
-        int out_w, out_h;
-        SDL_Rect at = {OVERLAY_MARGIN, OVERLAY_MARGIN, r->overlay_w, r->overlay_h};
-
-        /* A small window gets a smaller overlay rather than a cut one. */
-        SDL_GetRendererOutputSize(r->renderer, &out_w, &out_h);
-        if (at.w > out_w - 2 * OVERLAY_MARGIN && out_w > 4 * OVERLAY_MARGIN) {
-            at.h = (int)av_rescale(at.h, out_w - 2 * OVERLAY_MARGIN, at.w);
-            at.w = out_w - 2 * OVERLAY_MARGIN;
-        }
-        SDL_RenderCopy(r->renderer, r->overlay_tex, NULL, &at);
-    }
+    fp_osd_layer_draw(r->osd, r->renderer);
     return 0;
 }
 
@@ -505,12 +396,21 @@ static int handle_event(FPRender *r, const SDL_Event *ev, FPInput *in)
         in->key = sym;
         return 1;
     }
-    case SDL_MOUSEBUTTONDOWN:
+    case SDL_MOUSEMOTION:
+    case SDL_MOUSEBUTTONUP:
+    case SDL_MOUSEBUTTONDOWN: {
+        int redraw, ret = fp_osd_layer_pointer(r->osd, r->renderer, ev, in, &redraw);
+
+        if (redraw)
+            fp_render_redraw(r);
+        if (ret || ev->type != SDL_MOUSEBUTTONDOWN)
+            return ret;
         /* Every double-click counts: SDL counts quick clicks on as 3, 4, ... */
         if (ev->button.button != SDL_BUTTON_LEFT || ev->button.clicks % 2)
             break;
         in->type = FP_INPUT_DOUBLE_CLICK;
         return 1;
+    }
     case SDL_WINDOWEVENT:
         if (ev->window.event == SDL_WINDOWEVENT_EXPOSED ||
             ev->window.event == SDL_WINDOWEVENT_SIZE_CHANGED)
@@ -524,6 +424,8 @@ int fp_render_poll(FPRender *r, int timeout_ms, FPInput *input)
 {
     SDL_Event ev;
 
+    if (fp_osd_layer_expired(r->osd))
+        fp_render_redraw(r);
     if (timeout_ms > 0 && SDL_WaitEventTimeout(&ev, timeout_ms) && handle_event(r, &ev, input))
         return 1;
     while (SDL_PollEvent(&ev))
@@ -573,13 +475,7 @@ void fp_render_close(FPRender **pr)
     if (!r)
         return;
     sws_freeContext(r->sws);
-    if (r->overlay_tex)
-        SDL_DestroyTexture(r->overlay_tex);
-    av_freep(&r->overlay);
-    if (r->font)
-        TTF_CloseFont(r->font);
-    if (TTF_WasInit())
-        TTF_Quit();
+    fp_osd_layer_free(&r->osd);
     if (r->texture)
         SDL_DestroyTexture(r->texture);
     if (r->renderer)

@@ -57,7 +57,7 @@ int fp_render_redraw(FPRender *r);
 /**
  * Handle window events for at most timeout_ms (0: only what is pending) until
  * a person does something the player should hear of: a key, a double-click,
- * the window's close button. What it means is not decided here (the program's
+ * a press on the timeline and its drags, the window's close button. What it means is not decided here (the program's
  * key table does that). Expose and resize events are handled here (a redraw).
  *
  * @return 1 with *input filled; 0 when nothing happened.
@@ -65,14 +65,11 @@ int fp_render_redraw(FPRender *r);
 int fp_render_poll(FPRender *r, int timeout_ms, FPInput *input);
 
 /**
- * Draw text over the picture, top left, on a dark translucent box, from the
- * next redraw on, until it is set to NULL. Lines are separated by '\n'. The
- * font is DejaVu Sans Mono from fonts-dejavu-core (or $FRAMEPIPE_FONT).
- *
- * @return 0; AVERROR(ENOENT) when no font could be loaded (the text is then
- *         not shown); AVERROR(ENOMEM).
+ * Draw osd over the picture from the next redraw on (NULL: nothing); see
+ * osd_sdl.h. osd is copied.
+ * @return 0; AVERROR(ENOMEM).
  */
-int fp_render_set_overlay(FPRender *r, const char *text);
+int fp_render_set_osd(FPRender *r, const FPOsd *osd);
 
 /** Switch between a window and the whole screen. */
 void fp_render_toggle_fullscreen(FPRender *r);

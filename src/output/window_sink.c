@@ -56,9 +56,9 @@ static void window_set_title(FPVideoSink *s, const char *title)
     fp_render_set_title(render_of(s), title);
 }
 
-static int window_set_overlay(FPVideoSink *s, const char *text)
+static int window_set_osd(FPVideoSink *s, const FPOsd *osd)
 {
-    return fp_render_set_overlay(render_of(s), text);
+    return fp_render_set_osd(render_of(s), osd);
 }
 
 static void window_toggle_fullscreen(FPVideoSink *s)
@@ -86,7 +86,7 @@ int fp_window_sink_alloc(FPVideoSink **out)
         .redraw = window_redraw,
         .poll = window_poll,
         .set_title = window_set_title,
-        .set_overlay = window_set_overlay,
+        .set_osd = window_set_osd,
         .toggle_fullscreen = window_toggle_fullscreen,
         .driver = window_driver,
     };

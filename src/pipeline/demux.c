@@ -554,6 +554,11 @@ int64_t fp_demux_start_time(const FPDemux *d)
     return d->fmt->start_time;
 }
 
+int64_t fp_demux_duration(const FPDemux *d)
+{
+    return d->fmt->duration;
+}
+
 AVRational fp_demux_frame_rate(const FPDemux *d)
 {
     AVStream *st = fp_demux_video_stream((FPDemux *)d);

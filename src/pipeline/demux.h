@@ -128,6 +128,10 @@ int fp_demux_ts_discont(const FPDemux *d);
 /** The input's start time in AV_TIME_BASE units, or AV_NOPTS_VALUE. */
 int64_t fp_demux_start_time(const FPDemux *d);
 
+/** The input's duration as libavformat reads or guesses it, in AV_TIME_BASE units, or
+ * AV_NOPTS_VALUE. */
+int64_t fp_demux_duration(const FPDemux *d);
+
 /** The video stream's frame rate as libavformat guesses it; 0/1 when unknown or no video. */
 AVRational fp_demux_frame_rate(const FPDemux *d);
 

@@ -65,7 +65,19 @@ static const struct {
 } simple_commands[] = {
     {"pause", FP_CMD_PAUSE}, {"play", FP_CMD_PLAY}, {"toggle", FP_CMD_TOGGLE},
     {"md5", FP_CMD_MD5},     {"quit", FP_CMD_QUIT},   {"info", FP_CMD_FRAME_INFO},
+    {"timeline", FP_CMD_TIMELINE},
 };
+
+/* "25%", "12.5%": a place in the stream from 0 to 1. */
+static int parse_fraction(const char *word, double *fraction)
+{
+    char *end;
+
+    errno = 0;
+    *fraction = strtod(word, &end) / 100;
+    return *word && end[0] == '%' && !end[1] && !errno && *fraction >= 0 && *fraction <= 1 ? 0
+                                                                                           : -1;
+}
 
 int fp_command_parse(const char *line, FPCommand *cmd, char *err, size_t err_size)
 {
@@ -101,9 +113,17 @@ int fp_command_parse(const char *line, FPCommand *cmd, char *err, size_t err_siz
     if (!strcmp(words[0], "seek")) {
         cmd->type = FP_CMD_SEEK;
         if (n < 2 || n > 3 || (n == 3 && strcmp(words[2], "key")))
-            return fail(err, err_size, "%s", "usage: seek T | seek +T | seek -T | seek T key");
-        cmd->relative = words[1][0] == '+' || words[1][0] == '-';
+            return fail(err, err_size, "%s",
+                        "usage: seek T | seek +T | seek -T | seek T key | seek P%");
         cmd->keyframe = n == 3;
+        if (strchr(words[1], '%')) {
+            cmd->fraction = 1;
+            if (parse_fraction(words[1], &cmd->seconds) < 0)
+                return fail(err, err_size, "seek: '%s' is not a percentage from 0 to 100",
+                            words[1]);
+            return 0;
+        }
+        cmd->relative = words[1][0] == '+' || words[1][0] == '-';
         if (parse_seconds(words[1], &cmd->seconds) < 0 || (!cmd->relative && cmd->seconds < 0))
             return fail(err, err_size, "seek: '%s' is not a time in seconds", words[1]);
         return 0;
@@ -114,7 +134,14 @@ int fp_command_parse(const char *line, FPCommand *cmd, char *err, size_t err_siz
 
         cmd->type = FP_CMD_FRAME;
         if (n != 2)
-            return fail(err, err_size, "%s", "usage: frame N, N from 0");
+            return fail(err, err_size, "%s", "usage: frame N | frame P%, N from 0");
+        if (strchr(words[1], '%')) {
+            cmd->fraction = 1;
+            if (parse_fraction(words[1], &cmd->seconds) < 0)
+                return fail(err, err_size, "frame: '%s' is not a percentage from 0 to 100",
+                            words[1]);
+            return 0;
+        }
         errno = 0;
         number = strtoll(words[1], &end, 10);
         if (!*words[1] || *end || errno || number < 0 || number > INT_MAX)
@@ -163,6 +190,7 @@ const char *fp_command_name(FPCommandType type)
         [FP_CMD_OVERLAY] = "overlay", [FP_CMD_VOLUME] = "volume",
         [FP_CMD_MUTE] = "mute", [FP_CMD_FRAME] = "frame",
         [FP_CMD_FRAME_INFO] = "info", [FP_CMD_AUDIO_TRACK] = "aid",
+        [FP_CMD_TIMELINE] = "timeline",
     };
 
     if ((unsigned)type >= sizeof(names) / sizeof(names[0]) || !names[type])

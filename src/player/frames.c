@@ -162,6 +162,16 @@ int fp_frames_last_ts(FPPlayer *p, int64_t *ts)
     return fp_frames_ts(p, INT64_MAX, ts);
 }
 
+double fp_frames_seconds(FPPlayer *p)
+{
+    int64_t last, duration = fp_demux_duration(p->demux);
+    FPIndexEntry e;
+
+    if (fp_frames_last_ts(p, &last) >= 0 && fp_index_get(p->index, fp_frames_total(p) - 1, &e) >= 0)
+        return fp_ts_seconds(p, last + FFMAX(e.duration, 0));
+    return duration > 0 ? duration / (double)AV_TIME_BASE : -1;
+}
+
 int fp_frames_key_ts(FPPlayer *p, int64_t ts, int64_t *key_ts)
 {
     FPIndexInfo info;

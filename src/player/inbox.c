@@ -150,6 +150,9 @@ void fp_message(FPPlayer *p, int level, const char *fmt, ...)
     vsnprintf(text, sizeof(text), fmt, args);
     va_end(args);
     fp_emit(p, &ev);
+    /* Said over the picture too, once playback runs (this is the render thread then). */
+    if (level <= AV_LOG_INFO && atomic_load(&p->run_began))
+        fp_osd_message(p, "%s", text);
 }
 
 void fp_command_done(FPPlayer *p, uint64_t id)

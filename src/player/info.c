@@ -56,29 +56,21 @@ void fp_info_update_title(FPPlayer *p)
     set_title(p, title);
 }
 
-static void set_overlay(FPPlayer *p, const char *text)
-{
-    for (int i = 0; i < p->nb_sinks; i++)
-        if (p->sinks[i]->set_overlay)
-            p->sinks[i]->set_overlay(p->sinks[i], text);
-}
-
 /*
  * The ownership overlay: how full each queue is, who references the frame on
  * screen and the frames around it in the history, and the clock.
  */
-void fp_info_update_overlay(FPPlayer *p)
+void fp_info_overlay_text(FPPlayer *p, char *text, size_t size)
 {
     const AVFrame *f = fp_on_screen(p);
     FPPacketQueueStats pq;
     FPFrameQueueStats fq;
-    char text[1024], frame[64], *end = text + sizeof(text), *at = text;
+    char frame[64], *end = text + size, *at = text;
     int cursor = fp_history_cursor(p->history), count = fp_history_count(p->history);
 
-    if (!p->overlay || !f) {
-        set_overlay(p, NULL);
+    text[0] = '\0';
+    if (!f)
         return;
-    }
     fp_packet_queue_stats(p->video_pq, &pq);
     fp_frame_queue_stats(p->video_fq, &fq);
     at += snprintf(at, end - at, "packets %d (%.0f KiB)  frames %d/%d\n", pq.count,
@@ -96,7 +88,6 @@ void fp_info_update_overlay(FPPlayer *p)
     }
     snprintf(at, end - at, "\nclock %.3f s %s%s", fp_pacing_master_time(p, fp_clock_now()),
              p->audio && !p->opts.sync_video ? "audio" : "video", p->paused ? ", paused" : "");
-    set_overlay(p, text);
 }
 
 void fp_info_md5(FPPlayer *p)

@@ -147,7 +147,7 @@ int fp_show(FPPlayer *p, int index)
     if (p->audio) /* sound from before the picture on screen is not worth playing */
         fp_audio_out_set_position(p->audio,
                                   f->best_effort_timestamp * av_q2d(p->video_st->time_base));
-    fp_info_update_overlay(p);
+    fp_osd_update(p);
     for (int i = 0; i < p->nb_sinks && ret >= 0; i++) {
         ret = p->sinks[i]->show(p->sinks[i], f, fp_orientation_of(p, f));
         if (ret < 0) /* every failure to show ends the run, with this line */

@@ -41,6 +41,15 @@ static void redraw(FPPlayer *p)
             p->sinks[i]->redraw(p->sinks[i]);
 }
 
+static int start_fraction_seek(FPPlayer *p, const FPCommand *cmd);
+
+/* Says where a seek goes, over the picture. */
+static void seek_message(FPPlayer *p)
+{
+    fp_osd_message(p, "seek to %.3f s%s", fp_ts_seconds(p, p->op.target),
+                   p->op.mode == FP_SEEK_KEY ? " (keyframe)" : "");
+}
+
 /* Starts cmd. Returns FP_FINISHED when it completed at once, FP_CONTINUE when it runs on. */
 static int start_command(FPPlayer *p, const FPCommand *cmd)
 {
@@ -57,6 +66,7 @@ static int start_command(FPPlayer *p, const FPCommand *cmd)
     case FP_CMD_TOGGLE:
         fp_pacing_set_paused(p, cmd->type == FP_CMD_TOGGLE ? !p->paused
                                                            : cmd->type == FP_CMD_PAUSE);
+        fp_osd_message(p, "%s", p->paused ? "paused" : "playing");
         if (p->paused || !fp_pacing_sound_ahead(p))
             return FP_FINISHED;
         /* Seek the reader back to the picture; both streams restart from there. */
@@ -73,6 +83,8 @@ static int start_command(FPPlayer *p, const FPCommand *cmd)
             fp_message(p, AV_LOG_ERROR, "cannot seek: the input is not seekable");
             return FP_FINISHED;
         }
+        if (cmd->fraction) /* a place in the input: that much of its duration */
+            return start_fraction_seek(p, cmd);
         if (!p->video_st) {
             fp_sound_seek(p, cmd);
             return FP_FINISHED;
@@ -82,6 +94,7 @@ static int start_command(FPPlayer *p, const FPCommand *cmd)
                       (cmd->relative && f ? f->best_effort_timestamp : p->first_pts) +
                           fp_seconds_ts(p, cmd->relative ? cmd->seconds : FFMAX(cmd->seconds, 0),
                                         cmd->keyframe));
+        seek_message(p);
         return FP_CONTINUE;
     case FP_CMD_WAIT:
         p->op.until = fp_clock_now() + cmd->seconds;
@@ -92,7 +105,11 @@ static int start_command(FPPlayer *p, const FPCommand *cmd)
                        "input is not a file that can be read twice)", cmd->count);
             return FP_FINISHED;
         }
-        fp_pacing_set_paused(p, 1); /* as a step does: the frame asked for stays on screen */
+        p->op.fraction = cmd->fraction ? cmd->seconds : -1;
+        p->op.keyframe = cmd->keyframe;
+        p->op.timeline = cmd->timeline;
+        if (!cmd->timeline) /* as a step does: the frame asked for stays on screen */
+            fp_pacing_set_paused(p, 1);
         return FP_CONTINUE;
     case FP_CMD_MD5:
         fp_info_md5(p);
@@ -111,21 +128,30 @@ static int start_command(FPPlayer *p, const FPCommand *cmd)
     case FP_CMD_INFO:
         p->info = !p->info;
         fp_info_update_title(p);
+        fp_osd_refresh(p);
         return FP_FINISHED;
     case FP_CMD_VOLUME:
-        if (p->audio)
+        if (p->audio) {
             fp_audio_out_set_volume(p->audio, fp_audio_out_volume(p->audio) + cmd->count);
+            fp_osd_message(p, "volume %d%%%s", fp_audio_out_volume(p->audio),
+                           fp_audio_out_muted(p->audio) ? " (muted)" : "");
+        }
         return FP_FINISHED;
     case FP_CMD_MUTE:
-        if (p->audio)
+        if (p->audio) {
             fp_audio_out_toggle_mute(p->audio);
+            fp_osd_message(p, "%s", fp_audio_out_muted(p->audio) ? "mute" : "sound on");
+        }
+        return FP_FINISHED;
+    case FP_CMD_TIMELINE:
+        p->osd.pinned = !p->osd.pinned;
+        fp_osd_refresh(p);
         return FP_FINISHED;
     case FP_CMD_AUDIO_TRACK:
         return fp_audio_track_start(p, cmd);
     case FP_CMD_OVERLAY:
         p->overlay = !p->overlay;
-        fp_info_update_overlay(p);
-        redraw(p);
+        fp_osd_refresh(p);
         return FP_FINISHED;
     default:
         return FP_FINISHED;
@@ -145,6 +171,16 @@ static int start_frame_seek(FPPlayer *p)
         fp_idle(p, FP_SLICE_SECONDS);
         return FP_CONTINUE;
     }
+    if (p->op.fraction >= 0) { /* the frame under that place of the timeline */
+        int64_t total = fp_frames_total(p);
+
+        n = FFMIN((int64_t)(p->op.fraction * FFMAX(total, 0)), total - 1);
+        if (total <= 0) {
+            fp_message(p, AV_LOG_ERROR, "cannot go to %.1f%% of the frames: %s",
+                       p->op.fraction * 100, "the frame index has not counted them");
+            return FP_FINISHED;
+        }
+    }
     ret = fp_frames_ts(p, n, &ts);
     if (ret < 0) {
         fp_message(p, AV_LOG_ERROR, "cannot go to frame %lld: %s", (long long)n,
@@ -154,8 +190,27 @@ static int start_frame_seek(FPPlayer *p)
         return FP_FINISHED;
     }
     p->op.by_pos = fp_frames_key_pos(p, n, &p->op.key_pos) >= 0;
-    fp_seek_start(p, FP_SEEK_EXACT, ts);
+    fp_seek_start(p, p->op.keyframe ? FP_SEEK_KEY : FP_SEEK_EXACT, ts);
+    if (!p->op.timeline) /* the timeline's own playhead says where it goes */
+        fp_osd_message(p, "frame %lld%s", (long long)n, p->op.keyframe ? " (keyframe)" : "");
     return FP_CONTINUE;
+}
+
+/* FP_CMD_SEEK by a fraction of the input's duration, as ffplay's right click. */
+static int start_fraction_seek(FPPlayer *p, const FPCommand *cmd)
+{
+    double seconds = fp_frames_seconds(p);
+    FPCommand seek = *cmd;
+
+    if (seconds < 0) {
+        fp_message(p, AV_LOG_ERROR, "cannot seek to %.1f%%: the duration is not known",
+                   cmd->seconds * 100);
+        return FP_FINISHED;
+    }
+    seek.fraction = 0;
+    seek.relative = 0;
+    seek.seconds = cmd->seconds * seconds;
+    return start_command(p, &seek);
 }
 
 static int advance_operation(FPPlayer *p)
@@ -206,7 +261,19 @@ static void merge_keys(FPPlayer *p)
            fp_inbox_peek(p, &next) && next.cmd.type == FP_CMD_SEEK && next.cmd.relative &&
            next.cmd.interactive && fp_inbox_take(p, &next)) {
         fp_seek_start(p, FP_SEEK_EXACT, p->op.target + fp_seconds_ts(p, next.cmd.seconds, 0));
+        seek_message(p);
         fp_command_done(p, next.id);
+    }
+    /* A drag along the timeline: only where the pointer is now matters. */
+    while (p->op.type == FP_CMD_FRAME && p->op.timeline && fp_inbox_peek(p, &next) &&
+           next.cmd.type == FP_CMD_FRAME && next.cmd.timeline && fp_inbox_take(p, &next)) {
+        fp_command_done(p, p->op.id);
+        p->op.id = next.id;
+        p->op.seeking = 0;
+        if (start_command(p, &next.cmd) == FP_FINISHED) {
+            complete_operation(p);
+            break;
+        }
     }
 }
 
@@ -273,8 +340,10 @@ static int turn(FPPlayer *p)
     FPPosted next;
     int ret;
 
-    if (p->window)
+    if (p->window) {
         poll_input(p, 0);
+        fp_osd_tick(p);
+    }
     if (atomic_load(&p->quit))
         return FP_FINISHED;
     merge_keys(p);

@@ -435,6 +435,7 @@ void fp_player_close(FPPlayer **pp)
     stop_threads(p);
     fp_audio_tracks_close(p); /* the device's callback and the sink read the audio queues: first */
     fp_history_free(&p->history);
+    fp_osd_free(p);
     fp_index_free(&p->index); /* aborted and joined */
     fp_window_sink_free(&p->window);
     fp_decoder_free(&p->decoder);

@@ -9,6 +9,7 @@
  *   seek.c        the seek state machine (exact, keyframe, history refill, sound resync)
  *   step.c        steps forward and back through the history
  *   info.c        what the title and the overlay say; md5 and screenshot commands
+ *   osd.c         the on-screen display: the 'i' panel, messages, the timeline
  *   sound.c       what differs for sound alone: seeks by the audio clock, refusals
  *   audio_track.c the audio tracks: the sound's decoder, queues and output; switching tracks
  *
@@ -96,10 +97,27 @@ typedef struct FPOperation {
     int prev_serial;    /* to fall back to when the seek fails */
     int by_pos;         /* the next request reads from byte key_pos instead of searching by time */
     int64_t key_pos;
+    double fraction;    /* FP_CMD_FRAME, FP_CMD_SEEK: the place in the stream asked for, from 0
+                           to 1; < 0 when the command named a frame or a time */
+    int keyframe;       /* FP_CMD_FRAME: go to the keyframe at or before the frame */
+    int timeline;       /* FP_CMD_FRAME from the timeline: the next one replaces it */
     int64_t skip_ts;    /* FP_SEEK_EXACT, FP_SEEK_BACK: frames before it are neither all
                            decoded nor kept; AV_NOPTS_VALUE: every frame is */
     int skip_dropped;   /* frames not kept for it */
 } FPOperation;
+
+/* The on-screen display's state (osd.c); the render thread's. */
+typedef struct FPOsdState {
+    char message[256];
+    double message_until; /* clock time at which it starts to fade */
+    double drawn_alpha;   /* its opacity when last drawn */
+    double drawn_at;
+    int pinned;           /* the timeline stays on screen */
+    FPOsdBar *bars;       /* the timeline's graph, from the finished index */
+    int nb_bars, bars_tried;
+    uint32_t max_bytes;
+    unsigned generation;
+} FPOsdState;
 
 struct FPPlayer {
     FPPlayerOptions opts;
@@ -166,6 +184,7 @@ struct FPPlayer {
                              AV_NOPTS_VALUE: at 0 (the jump went to byte 0) */
     FPClock clock;
     FPOperation op;
+    FPOsdState osd;
     double sound_wait_until; /* clock time until which the picture waits for the sound to start */
 };
 
@@ -355,6 +374,12 @@ int fp_frames_last_ts(FPPlayer *p, int64_t *ts);
 /* The time of the last keyframe shown at or before ts; an error when the index cannot say. */
 int fp_frames_key_ts(FPPlayer *p, int64_t ts, int64_t *key_ts);
 
+/*
+ * Seconds from the first frame to the end of the last: from the index when it
+ * is whole, else the input's duration; < 0 when neither is known.
+ */
+double fp_frames_seconds(FPPlayer *p);
+
 /* What is known of f; with_md5 adds its MD5. */
 void fp_frames_describe(FPPlayer *p, const AVFrame *f, FPFrameInfo *fi, int with_md5);
 
@@ -364,8 +389,21 @@ void fp_frames_emit_info(FPPlayer *p, const AVFrame *f, uint64_t id, int with_md
 /* ---- info.c ---- */
 
 void fp_info_update_title(FPPlayer *p);
-void fp_info_update_overlay(FPPlayer *p);
+/* The ownership overlay's text ('o'), into buf. */
+void fp_info_overlay_text(FPPlayer *p, char *buf, size_t size);
 void fp_info_md5(FPPlayer *p);
 void fp_info_screenshot(FPPlayer *p, const char *path);
+
+/* ---- osd.c: with a window only; without, they do nothing ---- */
+
+/* Tell the sinks what to draw over the picture: before a frame is shown. */
+void fp_osd_update(FPPlayer *p);
+/* The same, then redraw: between frames. */
+void fp_osd_refresh(FPPlayer *p);
+/* A message over the picture for a second, then fading. */
+void fp_osd_message(FPPlayer *p, const char *fmt, ...) av_printf_format(2, 3);
+/* Once a turn: fades the message, and draws the timeline's graph once the index is whole. */
+void fp_osd_tick(FPPlayer *p);
+void fp_osd_free(FPPlayer *p);
 
 #endif /* FRAMEPIPE_SRC_PLAYER_INTERNAL_H */

@@ -1,0 +1,256 @@
+/*
+ * The on-screen display: what the player asks its sinks to draw over the
+ * picture (FPOsd, include/framepipe/video_sink.h).
+ *
+ *   - the panel: with 'i', the frame on screen as the frame index knows it
+ *     (number, time, type, key, packet, pts and dts); with 'o', the ownership
+ *     overlay (info.c); both, one under the other;
+ *   - a message that stays a second and fades for a quarter more, as mpv's
+ *     OSD messages do: pause and play, seek targets, volume, and every
+ *     message the player gives a person (fp_message()) while a window is open;
+ *   - the timeline: the playhead, a bar graph of every frame's packet size
+ *     coloured by picture type, keyframe marks and the span the step history
+ *     holds. It exists once the frame index has counted the frames; the
+ *     window shows it while the pointer is near it, or always once pinned
+ *     ('t').
+ *
+ * Everything here runs on the render thread. A sink is told the new OSD when
+ * a frame is shown (fp_osd_update() before show()) or, between frames, with a
+ * redraw (fp_osd_refresh()).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <libavutil/mem.h>
+
+#include "player_internal.h"
+
+#define MESSAGE_SECONDS 1.0
+#define FADE_SECONDS 0.25
+#define MAX_BARS 4096
+
+static void redraw(FPPlayer *p)
+{
+    for (int i = 0; i < p->nb_sinks; i++)
+        if (p->sinks[i]->redraw)
+            p->sinks[i]->redraw(p->sinks[i]);
+}
+
+/* "1:02.480", or "1:02:03.480" from an hour on. */
+static void clock_text(double seconds, char *buf, size_t size)
+{
+    int64_t ms = (int64_t)(FFMAX(seconds, 0) * 1000 + 0.5);
+    int h = (int)(ms / 3600000), m = (int)(ms / 60000 % 60), s = (int)(ms / 1000 % 60);
+
+    if (h)
+        snprintf(buf, size, "%d:%02d:%02d.%03d", h, m, s, (int)(ms % 1000));
+    else
+        snprintf(buf, size, "%d:%02d.%03d", m, s, (int)(ms % 1000));
+}
+
+static void append(char **at, char *end, const char *fmt, ...)
+{
+    va_list args;
+    int n;
+
+    if (*at >= end - 1)
+        return;
+    va_start(args, fmt);
+    n = vsnprintf(*at, end - *at, fmt, args);
+    va_end(args);
+    *at += n < 0 ? 0 : FFMIN(n, end - *at - 1);
+}
+
+/* The panel of 'i': the frame on screen and its packet, as the index knows them. */
+static void frame_panel(FPPlayer *p, const AVFrame *f, char **at, char *end)
+{
+    FPFrameInfo fi;
+    char now[32], all[32];
+    double total_s = fp_frames_seconds(p);
+
+    fp_frames_describe(p, f, &fi, 0);
+    if (fi.number >= 0)
+        append(at, end, "frame %lld / ", (long long)fi.number);
+    else
+        append(at, end, "frame ? / ");
+    if (fi.total >= 0)
+        append(at, end, "%lld", (long long)fi.total);
+    else
+        append(at, end, p->index ? "(counting)" : "?");
+    append(at, end, "   %c%s\n", fi.type, fi.key ? "  key" : "");
+    clock_text(fi.time, now, sizeof(now));
+    clock_text(total_s, all, sizeof(all));
+    append(at, end, "time %s / %s\n", now, total_s >= 0 ? all : "?");
+    append(at, end, "pts %lld  dts ", (long long)fi.pts);
+    if (fi.dts == AV_NOPTS_VALUE)
+        append(at, end, "none");
+    else
+        append(at, end, "%lld", (long long)fi.dts);
+    append(at, end, "  (time base %d/%d)\n", fi.time_base.num, fi.time_base.den);
+    if (fi.size >= 0)
+        append(at, end, "packet %lld bytes", (long long)fi.size);
+    else
+        append(at, end, "packet size unknown");
+    if (fi.pos >= 0)
+        append(at, end, " at byte %lld", (long long)fi.pos);
+}
+
+/*
+ * The bar graph from the index, once it has counted the frames: one bar per
+ * frame, or per run of frames when there are more than MAX_BARS.
+ */
+static void build_bars(FPPlayer *p)
+{
+    FPOsdState *o = &p->osd;
+    int64_t total = fp_frames_total(p);
+    FPIndexEntry e;
+
+    o->bars_tried = 1;
+    if (total <= 0)
+        return;
+    o->nb_bars = (int)FFMIN(total, MAX_BARS);
+    o->bars = av_calloc(o->nb_bars, sizeof(*o->bars));
+    if (!o->bars) {
+        o->nb_bars = 0;
+        return;
+    }
+    for (int64_t n = 0; n < total; n++) {
+        FPOsdBar *b = &o->bars[n * o->nb_bars / total];
+
+        if (fp_index_get(p->index, n, &e) < 0)
+            continue;
+        if ((uint32_t)e.size > b->bytes) {
+            b->bytes = (uint32_t)e.size;
+            b->type = e.key ? 'I' : 0;
+        }
+        b->key |= e.key;
+        o->max_bytes = FFMAX(o->max_bytes, b->bytes);
+    }
+    o->generation++;
+}
+
+/* Where frame f lies along the stream, from 0 to 1; < 0 when unknown. */
+static double place_of(FPPlayer *p, const AVFrame *f, int64_t total, double seconds)
+{
+    int64_t n = fp_frames_number(p, f);
+
+    if (n >= 0 && total > 0)
+        return (double)n / total;
+    if (seconds > 0)
+        return fp_ts_seconds(p, f->best_effort_timestamp) / seconds;
+    return -1;
+}
+
+static void timeline(FPPlayer *p, const AVFrame *f, FPOsdTimeline *tl, char *label, size_t size)
+{
+    FPOsdState *o = &p->osd;
+    int64_t total = fp_frames_total(p), n = fp_frames_number(p, f);
+    int count = fp_history_count(p->history);
+    double seconds = fp_frames_seconds(p);
+    char now[32], all[32];
+
+    if (!o->bars_tried && fp_index_done(p->index))
+        build_bars(p);
+    *tl = (FPOsdTimeline){.bars = o->bars, .nb_bars = o->nb_bars, .max_bytes = o->max_bytes,
+                          .generation = o->generation, .kept_begin = 1, .kept_end = 0,
+                          .loop_a = -1, .loop_b = -1, .pinned = o->pinned, .label = label};
+    tl->position = FFMAX(place_of(p, f, total, seconds), 0);
+    if (count > 1) {
+        tl->kept_begin = place_of(p, fp_history_get(p->history, 0), total, seconds);
+        tl->kept_end = place_of(p, fp_history_get(p->history, count - 1), total, seconds);
+        if (total > 0 && tl->kept_end >= 0)
+            tl->kept_end += 1.0 / total; /* to the end of the last frame kept */
+        if (tl->kept_begin < 0 || tl->kept_end < 0)
+            tl->kept_begin = 1, tl->kept_end = 0;
+    }
+    clock_text(fp_ts_seconds(p, f->best_effort_timestamp), now, sizeof(now));
+    clock_text(seconds, all, sizeof(all));
+    if (n >= 0 && total >= 0)
+        snprintf(label, size, "frame %lld / %lld   %s / %s", (long long)n, (long long)total, now,
+                 seconds >= 0 ? all : "?");
+    else
+        snprintf(label, size, "frame ? / ?   %s / %s", now, seconds >= 0 ? all : "?");
+}
+
+static double message_alpha(FPPlayer *p, double now)
+{
+    double left = p->osd.message_until - now;
+
+    if (!p->osd.message[0] || left <= -FADE_SECONDS)
+        return 0;
+    return left >= 0 ? 1 : 1 + left / FADE_SECONDS;
+}
+
+void fp_osd_update(FPPlayer *p)
+{
+    const AVFrame *f = fp_on_screen(p);
+    FPOsdState *o = &p->osd;
+    FPOsd osd = {0};
+    FPOsdTimeline tl;
+    char panel[2048], label[128], *at = panel, *end = panel + sizeof(panel);
+
+    if (!p->window)
+        return;
+    panel[0] = '\0';
+    if (p->info && f)
+        frame_panel(p, f, &at, end);
+    if (p->overlay && f) {
+        if (at > panel)
+            append(&at, end, "\n\n");
+        fp_info_overlay_text(p, at, end - at);
+    }
+    osd.panel = panel[0] ? panel : NULL;
+    osd.message_alpha = o->drawn_alpha = message_alpha(p, fp_clock_now());
+    osd.message = osd.message_alpha > 0 ? o->message : NULL;
+    if (f && p->index && p->video_st) {
+        timeline(p, f, &tl, label, sizeof(label));
+        osd.timeline = &tl;
+    }
+    for (int i = 0; i < p->nb_sinks; i++)
+        if (p->sinks[i]->set_osd)
+            p->sinks[i]->set_osd(p->sinks[i], &osd);
+}
+
+void fp_osd_refresh(FPPlayer *p)
+{
+    if (!p->window)
+        return;
+    fp_osd_update(p);
+    redraw(p);
+}
+
+void fp_osd_message(FPPlayer *p, const char *fmt, ...)
+{
+    va_list args;
+
+    if (!p->window)
+        return;
+    va_start(args, fmt);
+    vsnprintf(p->osd.message, sizeof(p->osd.message), fmt, args);
+    va_end(args);
+    p->osd.message_until = fp_clock_now() + MESSAGE_SECONDS;
+    fp_osd_refresh(p);
+}
+
+void fp_osd_tick(FPPlayer *p)
+{
+    FPOsdState *o = &p->osd;
+    double now, alpha;
+
+    if (!p->window)
+        return;
+    now = fp_clock_now();
+    alpha = message_alpha(p, now);
+    /* A fade at some 25 steps a second; the timeline's graph as soon as the index is whole. */
+    if ((alpha != o->drawn_alpha && (alpha == 0 || now - o->drawn_at >= 0.04)) ||
+        (!o->bars_tried && p->index && fp_index_done(p->index) && fp_on_screen(p))) {
+        o->drawn_at = now;
+        fp_osd_refresh(p);
+    }
+}
+
+void fp_osd_free(FPPlayer *p)
+{
+    av_freep(&p->osd.bars);
+}
