@@ -37,11 +37,18 @@ static const Row rows[] = {
     {"Down, Up", "seek 60 s back or forward",
      {BY(SDLK_DOWN, FP_CMD_SEEK, -60), BY(SDLK_UP, FP_CMD_SEEK, 60)}},
     {"f, double-click", "fullscreen", {B(SDLK_f, FP_CMD_FULLSCREEN)}},
-    {"timeline: left", "go to the frame under the pointer (keyframes while dragging)", {{0}}},
-    {"timeline: right", "seek to that fraction of the duration", {{0}}},
+    {"timeline click", "go to the frame under the pointer (keyframes while dragging);\n"
+                       "right click: seek to that fraction of the duration", {{0}}},
     {"i", "the frame over the picture: number, time, type, packet, pts and dts;\n"
           "time, frame number, picture type and queues in the title",
      {B(SDLK_i, FP_CMD_INFO)}},
+    {"g", "GOP strip: the frames of this GOP in display order, with their\n"
+          "types and decode order", {B(SDLK_g, FP_CMD_GOP_STRIP)}},
+    {"z", "pixel loupe: the picture under the pointer magnified, and the\n"
+          "pixel's values as decoded (Y, U, V or R, G, B) and as shown",
+     {B(SDLK_z, FP_CMD_LOUPE)}},
+    {"l", "A-B loop: A at this frame, then B after this frame, then none",
+     {B(SDLK_l, FP_CMD_LOOP_MARK)}},
     {"t", "keep the timeline on screen, or let it show only while the pointer\n"
           "is near the bottom edge",
      {B(SDLK_t, FP_CMD_TIMELINE)}},

@@ -30,6 +30,10 @@ enum {
     OPT_REALTIME,
     OPT_PAUSED,
     OPT_KEEP_OPEN,
+    OPT_LOOP,
+    OPT_AB_LOOP_A,
+    OPT_AB_LOOP_B,
+    OPT_AB_LOOP_COUNT,
     OPT_STEP_HISTORY_MB,
     OPT_SCRIPT,
     OPT_NO_AUTOROTATE,
@@ -56,6 +60,10 @@ static const struct option long_options[] = {
     {"realtime", no_argument, NULL, OPT_REALTIME},
     {"paused", no_argument, NULL, OPT_PAUSED},
     {"keep-open", no_argument, NULL, OPT_KEEP_OPEN},
+    {"loop", no_argument, NULL, OPT_LOOP},
+    {"ab-loop-a", required_argument, NULL, OPT_AB_LOOP_A},
+    {"ab-loop-b", required_argument, NULL, OPT_AB_LOOP_B},
+    {"ab-loop-count", required_argument, NULL, OPT_AB_LOOP_COUNT},
     {"step-history-mb", required_argument, NULL, OPT_STEP_HISTORY_MB},
     {"script", required_argument, NULL, OPT_SCRIPT},
     {"no-autorotate", no_argument, NULL, OPT_NO_AUTOROTATE},
@@ -247,6 +255,10 @@ static void on_event(void *opaque, const FPEvent *ev)
                    ev->md5);
         fflush(stdout);
         break;
+    case FP_EVENT_REPLY:
+        printf("%s\n", ev->text);
+        fflush(stdout);
+        break;
     case FP_EVENT_FRAME_INFO:
         if (ev->id) { /* the script's 'info' */
             fp_frame_info_write(stdout, FP_FRAME_INFO_LINE, ev->info);
@@ -323,6 +335,9 @@ int main(int argc, char **argv)
         case OPT_KEEP_OPEN:
             opts.keep_open = 1;
             break;
+        case OPT_LOOP:
+            opts.loop = 1;
+            break;
         case OPT_STEP_HISTORY_MB: {
             char *end;
             long mb = strtol(optarg, &end, 10);
@@ -390,16 +405,26 @@ int main(int argc, char **argv)
                 opts.max_packets = count;
             break;
         }
-        case OPT_START: {
+        case OPT_START:
+        case OPT_AB_LOOP_A:
+        case OPT_AB_LOOP_B: {
             char *end;
             double t = strtod(optarg, &end);
             if (!*optarg || *end || !(t >= 0) || t > 1e9) {
-                fprintf(stderr, "framepipe: --start takes a time in seconds, 0 or more\n");
+                fprintf(stderr, "framepipe: --%s takes a time in seconds, 0 or more\n",
+                        opt == OPT_START ? "start" : opt == OPT_AB_LOOP_A ? "ab-loop-a" : "ab-loop-b");
                 return 2;
             }
-            opts.start_seconds = t;
+            *(opt == OPT_START ? &opts.start_seconds : opt == OPT_AB_LOOP_A ? &opts.loop_a : &opts.loop_b) = t;
             break;
         }
+        case OPT_AB_LOOP_COUNT:
+            opts.loop_count = parse_count(optarg);
+            if (opts.loop_count < 1 || opts.loop_count > INT32_MAX) {
+                fprintf(stderr, "framepipe: --ab-loop-count takes a number from 1\n");
+                return 2;
+            }
+            break;
         case OPT_START_FRAME: {
             long long n = parse_count(optarg);
             if (n < 0 || n > INT32_MAX) {

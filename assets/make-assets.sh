@@ -379,6 +379,13 @@ for fmt in nv12; do
         -f nut
 done
 
+# 20b. 10-bit 4:2:2 (yuv422p10le), one frame of BT.601 bars in FFV1, for the pixel probe
+#      (tests/test_pixel.c).
+run pic_yuv422p10_320x240.mkv \
+    -f lavfi -i "$(bars_rgb smptebars 320x240 5),$(to_yuv bt601 tv yuv422p10le)" \
+    -frames:v 1 -c:v ffv1 -pix_fmt yuv422p10le "${TAGS_601[@]}" \
+    -f matroska
+
 # 21. An AVIF image sequence: AV1 (libaom) in the AVIF container (ISOBMFF, read
 #     by the mov demuxer), 5 frames at 5 fps, BT.601 bars, limited range.
 run pic_avif_320x240.avif \

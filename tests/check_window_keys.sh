@@ -11,7 +11,8 @@
 #               box away. Compared with window grabs without the overlay, and with the
 #               reference.
 #   keep_open   with --keep-open, the end of a 2.4 s clip leaves its last frame on screen,
-#               paused ('i' puts "frame 59/60" and "paused" in the title; the window grab
+#               paused ('i' puts "frame 59/60" and "paused" in the title; the window grab,
+#               with 'i' off again so that its panel is not drawn over the picture,
 #               matches frame 59, not 58), back-steps still work, and the player runs until
 #               'q', then exits 0. Without it, the player exits 0 at the end by itself.
 # KEEP_WORK=1 keeps the window grabs and screenshots for a look.
@@ -154,7 +155,9 @@ keep_open)
     sleep 1 # past the end
     kill -0 "$player_pid" 2>/dev/null || { wait "$player_pid" || true; player_pid=; fail "with --keep-open the player exited at the end"; }
     echo "at the end: $(xdotool getwindowname "$window")"
+    xdotool key i # the frame's panel off, for a grab of the picture alone
     grab end
+    xdotool key i
     to59=$(differing "$work/end.png" "$work/frame59.png")
     to58=$(differing "$work/end.png" "$work/frame58.png")
     echo "pixels of the window that differ from frame 59: $to59; from frame 58: $to58"

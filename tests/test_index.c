@@ -2,9 +2,12 @@
  * The frame index room alone (src/index/index.h), linked against framepipe_index and the
  * pipeline only. Every asset's index equals ffprobe's packets (ref/packets/NAME.csv) field by
  * field and reads the same track; its display numbers are ffmpeg's framemd5 numbers; the lookups
- * agree with the table. MPEG-TS pieces joined are shown piece after piece. Bad input fails at
- * open, abort is prompt on a large file, the index may be read while it grows, damaged files end
- * without harm. --read-error (under tests/io/fail_read_shim): EIO ends the scan with that error.
+ * agree with the table. Each frame's picture type is the decoder's (ref/pict_types/NAME.txt) where
+ * index.h says the codec's parser gives one, and none elsewhere; the GOP lookup lists GOPs in
+ * display order with decode numbers. MPEG-TS pieces joined are shown piece after piece. Bad input
+ * fails at open, abort is prompt on a large file, the index may be read while it grows, damaged
+ * files end without harm. --read-error (under tests/io/fail_read_shim): EIO ends the scan with that
+ * error.
  */
 #include <dirent.h>
 #include <math.h>
@@ -17,6 +20,8 @@
 #include <unistd.h>
 
 #include <libavcodec/packet.h>
+#include <libavutil/avstring.h>
+#include <libavutil/avutil.h> /* av_get_picture_type_char() */
 #include <libavutil/common.h>
 #include <libavutil/error.h>
 #include <libavutil/log.h>
@@ -246,6 +251,104 @@ static double compare_display(FPIndex *ix, const FPIndexInfo *info, const char *
     return worst;
 }
 
+/* Picture types, per codec of the assets: how many frames the index types as the decoder does. */
+typedef struct Tally {
+    char codec[32];
+    int assets, frames, agree, untyped;
+} Tally;
+
+static Tally tallies[16];
+static int nb_tallies;
+
+/* The codecs whose libavcodec parser gives picture types (index.h). Others get none. */
+static const char *const typed_codecs[] = {"h264",  "hevc", "mpeg1video", "mpeg2video",
+                                           "mpeg4", "vp9",  "av1",        "theora"};
+
+/* Reads ref/pict_types/NAME.txt of make-pict-type-refs.sh: the codec, and a letter a frame. */
+static int read_pict_types(const char *path, char *codec, size_t codec_size, char *types)
+{
+    char line[128];
+    FILE *f = fopen(path, "r");
+    int n = 0;
+
+    codec[0] = '\0';
+    while (f && n < MAX_ROWS && fgets(line, sizeof(line), f)) {
+        line[strcspn(line, "\n")] = '\0';
+        if (!strncmp(line, "# codec ", 8))
+            av_strlcpy(codec, line + 8, codec_size);
+        else if (line[0] != '#' && line[0])
+            types[n++] = line[0];
+    }
+    if (f)
+        fclose(f);
+    CHECK(n < MAX_ROWS);
+    return n;
+}
+
+/*
+ * Frame k's picture type is the decoder's k-th frame's (AVFrame.pict_type, made by ffprobe into
+ * ref/pict_types/NAME.txt), for every frame of a codec index.h says is typed; a codec it does not
+ * name has none. Where the index numbers frames in decode order and the codec reorders (raw H.264
+ * and HEVC: no times), frame k is not the decoder's k-th: the counts of each type are compared.
+ */
+static void compare_pict_types(FPIndex *ix, const FPIndexInfo *info, const char *name)
+{
+    static char want[MAX_ROWS];
+    char path[4200], codec[32], ours;
+    int have_count[128] = {0}, want_count[128] = {0};
+    int n, agree = 0, untyped = 0, typed = 0, by_count, bad = 0;
+    FPIndexEntry e;
+    Tally *t = NULL;
+
+    snprintf(path, sizeof(path), "%s/pict_types/%s.txt", refs_dir, name);
+    n = read_pict_types(path, codec, sizeof(codec), want);
+    CHECK(n > 0 && codec[0]);
+    CHECK_EQ_INT(n, info->frames);
+    if (n <= 0 || n != info->frames)
+        return;
+    for (size_t i = 0; i < sizeof(typed_codecs) / sizeof(typed_codecs[0]); i++)
+        typed |= !strcmp(codec, typed_codecs[i]);
+    by_count = info->order == FP_INDEX_ORDER_DECODE && info->reorder_delay > 0;
+    for (int k = 0; k < n; k++) {
+        CHECK_EQ_INT(fp_index_get(ix, k, &e), 0);
+        ours = e.pict_type == AV_PICTURE_TYPE_NONE ? '?' : av_get_picture_type_char(e.pict_type);
+        untyped += e.pict_type == AV_PICTURE_TYPE_NONE;
+        have_count[(unsigned char)ours & 127]++;
+        want_count[(unsigned char)want[k] & 127]++;
+        if (!by_count && ours == want[k])
+            agree++;
+        else if (!by_count && typed && bad++ < 3)
+            fprintf(stderr, "  %s frame %d: index %c, decoder %c\n", name, k, ours, want[k]);
+    }
+    if (by_count)
+        for (int c = 0; c < 128; c++)
+            agree += FFMIN(have_count[c], want_count[c]);
+    if (typed) {
+        CHECK_EQ_INT(agree, n);
+    } else {
+        /* The decoder says I, or P for GIF: the index does not guess. */
+        CHECK_EQ_INT(untyped, n);
+        printf("  %s: %s, no parser type: %d frame(s) untyped, the decoder says %.*s%s\n", name,
+               codec, untyped, FFMIN(n, 12), want, n > 12 ? "..." : "");
+    }
+    for (int i = 0; i < nb_tallies && !t; i++)
+        if (!strcmp(tallies[i].codec, codec))
+            t = &tallies[i];
+    if (!t && nb_tallies < (int)(sizeof(tallies) / sizeof(tallies[0]))) {
+        t = &tallies[nb_tallies++];
+        av_strlcpy(t->codec, codec, sizeof(t->codec));
+    }
+    if (t) {
+        t->assets++;
+        t->frames += n;
+        t->agree += agree;
+        t->untyped += untyped;
+    }
+    if (by_count)
+        printf("  %s: picture types compared as counts (decode order): %d of %d agree\n", name,
+               agree, n);
+}
+
 static void check_asset(const char *name)
 {
     static const char *const orders[] = {"pts", "pts, some estimated", "decode order"};
@@ -268,6 +371,7 @@ static void check_asset(const char *name)
         CHECK_EQ_INT(info.packets, nb_rows);
         compare_packets(ix, rows, nb_rows, name);
         worst = compare_display(ix, &info, name);
+        compare_pict_types(ix, &info, name);
         /* Without times nothing is compared but the count; a reordering codec then numbers
          * differently from ffmpeg within each GOP (index.h). */
         snprintf(times, sizeof(times), "times within %.2f tick of framemd5's", worst);
@@ -312,6 +416,10 @@ static void test_every_asset(void)
         check_asset(names[i]);
         av_free(names[i]);
     }
+    for (int i = 0; i < nb_tallies; i++)
+        printf("  picture types, %s: %d of %d frames as the decoder says, %d untyped (%d assets)\n",
+               tallies[i].codec, tallies[i].agree, tallies[i].frames, tallies[i].untyped,
+               tallies[i].assets);
 }
 
 /* Writes copies of an asset one after another into a temporary file; the caller unlinks it. */
@@ -358,6 +466,7 @@ static void *poll_index(void *arg)
     int64_t last = 0;
     FPIndexEntry e;
     FPIndexInfo info;
+    FPIndexGopFrame gop[4];
 
     while (fp_index_done(p->ix) == 0) {
         int64_t count = fp_index_count(p->ix);
@@ -373,6 +482,8 @@ static void *poll_index(void *arg)
         CHECK(info.packets >= count);
         ret = fp_index_get(p->ix, 0, &e);
         CHECK(ret == 0 || ret == AVERROR(EAGAIN));
+        ret = fp_index_gop(p->ix, 0, gop, 4, NULL);
+        CHECK(ret > 0 || ret == AVERROR(EAGAIN));
         atomic_fetch_add(&p->reads, 1);
     }
     return NULL;
@@ -596,6 +707,125 @@ static void test_read_error(void)
     unlink(path);
 }
 
+/* fp_index_gop() and fp_index_gop_format() of one frame, with a window of max frames. */
+static int gop_line(FPIndex *ix, int64_t frame, int max, char *line, size_t size)
+{
+    FPIndexGopFrame items[64];
+    FPIndexGop gop;
+    int count = fp_index_gop(ix, frame, items, FFMIN(max, 64), &gop);
+
+    line[0] = '\0';
+    if (count > 0)
+        CHECK(fp_index_gop_format(&gop, items, line, size) < (int)size);
+    return count;
+}
+
+/*
+ * Every GOP of an asset listed whole: consecutive display numbers from a keyframe (the GOP's
+ * first frame) to the frame before the next, each as fp_index_get() has it; each B-frame decoded
+ * after the frame shown next that is not a B-frame, its forward reference. Returns the GOPs.
+ */
+static int check_gops(FPIndex *ix, int64_t frames, int open_gop)
+{
+    FPIndexGopFrame items[64];
+    FPIndexGop gop;
+    FPIndexEntry e, next;
+    int gops = 0;
+
+    for (int64_t f = 0; f < frames; f++) {
+        int count = fp_index_gop(ix, f, items, 64, &gop);
+
+        CHECK(count > 0 && count == gop.count && count == gop.end - gop.first);
+        CHECK(gop.frame == f && gop.first <= f && f < gop.end && gop.frames == frames);
+        gops += count > 0 && f == gop.first;
+        for (int i = 0; i < count; i++) {
+            CHECK_EQ_INT(items[i].frame, gop.first + i);
+            CHECK_EQ_INT(items[i].key, i == 0);
+            CHECK_EQ_INT(fp_index_get(ix, items[i].frame, &e), 0);
+            CHECK(e.packet == items[i].packet && e.pict_type == items[i].pict_type &&
+                  e.pts == items[i].pts && e.size == items[i].size);
+            for (int j = i + 1; items[i].pict_type == AV_PICTURE_TYPE_B && j < count; j++) {
+                if (items[j].pict_type != AV_PICTURE_TYPE_B) {
+                    CHECK(items[i].packet > items[j].packet);
+                    break;
+                }
+            }
+        }
+        /* Open GOP: the B-frames that end it are decoded after the next GOP's keyframe. */
+        if (count > 0 && gop.end < frames && fp_index_get(ix, gop.end, &next) == 0) {
+            CHECK(next.key && next.pict_type == AV_PICTURE_TYPE_I);
+            CHECK_EQ_INT(items[count - 1].packet > next.packet, open_gop);
+        }
+    }
+    return gops;
+}
+
+/*
+ * The GOP strip: an H.264 stream with a B-pyramid in three closed GOPs of 30 frames, an MPEG-2
+ * stream in open GOPs of 12, and a GIF, whose frames have no type. The lines are those
+ * index.h shows, the values those of ref/packets and ref/pict_types.
+ */
+static void test_gop(void)
+{
+    char path[4200], line[512];
+    FPIndexGopFrame items[4];
+    FPIndexGop gop;
+    FPIndexInfo info;
+    FPIndex *ix = NULL;
+
+    snprintf(path, sizeof(path), "%s/h264_bframes_aac_320x240_30fps.mp4", assets_dir);
+    CHECK_EQ_INT(fp_index_open(&ix, path, -1, 0), 0);
+    CHECK_EQ_INT(fp_index_gop(ix, 0, items, 4, &gop), AVERROR(EAGAIN)); /* not started */
+    fp_index_free(&ix);
+    ix = index_whole(path, -1);
+    if (ix) {
+        fp_index_info(ix, &info);
+        CHECK_EQ_INT(check_gops(ix, info.frames, 0), 3);
+        CHECK_EQ_INT(gop_line(ix, 3, 8, line, sizeof(line)), 8);
+        CHECK(!strcmp(line, "gop 0-29 of 90: I0(d0) B1(d2) B2(d3) [P3(d1)] B4(d6) B5(d5) "
+                            "B6(d7) P7(d4) ..."));
+        CHECK_EQ_INT(gop_line(ix, 45, 5, line, sizeof(line)), 5);
+        CHECK(!strcmp(line,
+                      "gop 30-59 of 90: ... B43(d45) B44(d44) [B45(d46)] P46(d43) P47(d47) ..."));
+        CHECK_EQ_INT(gop_line(ix, 89, 4, line, sizeof(line)), 4);
+        CHECK(!strcmp(line, "gop 60-89 of 90: ... B86(d87) P87(d84) B88(d89) [P89(d88)]"));
+        printf("  h264 B-pyramid: %s\n", line);
+        CHECK_EQ_INT(gop_line(ix, 60, 1, line, sizeof(line)), 1);
+        CHECK(!strcmp(line, "gop 60-89 of 90: [I60(d60)] ..."));
+        /* Cut as snprintf() cuts, the whole length returned. */
+        CHECK_EQ_INT(fp_index_gop(ix, 60, items, 1, &gop), 1);
+        CHECK_EQ_INT(fp_index_gop_format(&gop, items, line, 10), 31);
+        CHECK(!strcmp(line, "gop 60-89"));
+        CHECK_EQ_INT(fp_index_gop_format(&gop, items, NULL, 0), 31);
+        gop.frame = 61; /* not among the frames listed */
+        CHECK_EQ_INT(fp_index_gop_format(&gop, items, line, sizeof(line)), AVERROR(EINVAL));
+        CHECK_EQ_INT(fp_index_gop(ix, 0, items, 0, &gop), AVERROR(EINVAL));
+        CHECK_EQ_INT(fp_index_gop(ix, 90, items, 4, &gop), AVERROR(ERANGE));
+        CHECK_EQ_INT(fp_index_gop(ix, -1, items, 4, NULL), AVERROR(ERANGE));
+    }
+    fp_index_free(&ix);
+
+    snprintf(path, sizeof(path), "%s/%s", assets_dir, TS_ASSET);
+    ix = index_whole(path, -1);
+    if (ix) {
+        fp_index_info(ix, &info);
+        CHECK_EQ_INT(check_gops(ix, info.frames, 1), 9);
+        CHECK_EQ_INT(gop_line(ix, 23, 5, line, sizeof(line)), 5);
+        CHECK(
+            !strcmp(line, "gop 12-23 of 100: ... B19(d20) B20(d21) P21(d19) B22(d23) [B23(d24)]"));
+        printf("  mpeg2 open GOP: %s\n", line);
+    }
+    fp_index_free(&ix);
+
+    snprintf(path, sizeof(path), "%s/pic_pal8_320x240.gif", assets_dir);
+    ix = index_whole(path, -1);
+    if (ix) {
+        CHECK_EQ_INT(gop_line(ix, 2, 64, line, sizeof(line)), 5);
+        CHECK(!strcmp(line, "gop 0-4 of 5: K0(d0) ?1(d1) [?2(d2)] ?3(d3) ?4(d4)"));
+    }
+    fp_index_free(&ix);
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 3 && !strcmp(argv[1], "--read-error")) {
@@ -612,6 +842,7 @@ int main(int argc, char **argv)
     av_log_set_level(AV_LOG_ERROR); /* the assets are sound: any complaint is worth seeing */
     RUN_TEST(test_every_asset);
     RUN_TEST(test_lifecycle_and_bad_input);
+    RUN_TEST(test_gop);
     /* Joined pieces break MPEG-TS continuity at every join, and the demuxer says so each time. */
     av_log_set_level(AV_LOG_FATAL);
     RUN_TEST(test_joined_pieces_read_while_scanning);

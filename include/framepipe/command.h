@@ -34,6 +34,12 @@ typedef enum FPCommandType {
      */
     FP_CMD_AUDIO_TRACK,
     FP_CMD_TIMELINE,   /**< pin the timeline on screen, or unpin it */
+    FP_CMD_GOP,        /**< the GOP around the frame on screen, as an FP_EVENT_REPLY line */
+    FP_CMD_PIXEL,      /**< pixel x, y of the frame on screen, as an FP_EVENT_REPLY line */
+    FP_CMD_GOP_STRIP,  /**< show the GOP strip over the picture, or hide it */
+    FP_CMD_LOUPE,      /**< show the pixel loupe under the pointer, or hide it */
+    FP_CMD_LOOP,       /**< A-B loop: seconds to seconds_b; both < 0: no loop */
+    FP_CMD_LOOP_MARK,  /**< 'l': set A at the frame on screen, then B, then clear */
 } FPCommandType;
 
 /** FP_CMD_AUDIO_TRACK's count: no sound. */
@@ -66,6 +72,8 @@ typedef struct FPCommand {
      */
     int interactive;
     int timeline;    /**< FP_CMD_FRAME from the timeline: a later one replaces it */
+    int x, y;        /**< FP_CMD_PIXEL: in the decoded picture, from 0, before rotation */
+    double seconds_b; /**< FP_CMD_LOOP: B, where playback goes back to A (seconds) */
     char path[FP_COMMAND_PATH_MAX]; /**< FP_CMD_SCREENSHOT */
 } FPCommand;
 

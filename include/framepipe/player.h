@@ -71,6 +71,11 @@ typedef enum FPEventType {
      * (.id); or, with FPPlayerOptions.frame_info, every frame shown (.id 0).
      */
     FP_EVENT_FRAME_INFO,
+    /**
+     * .text answers the command posted as .id with one line, without '\n':
+     * FP_CMD_GOP, FP_CMD_PIXEL. It is the line the script prints.
+     */
+    FP_EVENT_REPLY,
 } FPEventType;
 
 /**
@@ -96,7 +101,7 @@ typedef struct FPEvent {
     FPEventType type;
     uint64_t id;          /**< the command it answers; 0 for none */
     int level;            /**< FP_EVENT_MESSAGE */
-    const char *text;     /**< FP_EVENT_MESSAGE; for the call */
+    const char *text;     /**< FP_EVENT_MESSAGE, FP_EVENT_REPLY; for the call */
     FPInput input;        /**< FP_EVENT_INPUT */
     const AVFrame *frame; /**< FP_EVENT_FRAME_SHOWN; read only, for the call */
     double time;          /**< seconds from the first frame */
@@ -149,6 +154,14 @@ typedef struct FPPlayerOptions {
      */
     int frame_info;
     int keep_open;                 /**< at the end, stay on the last frame, paused */
+    int loop;                      /**< at the end, play again from the first frame */
+    /**
+     * An A-B loop from the start, as the script's 'loop A B': seconds from the
+     * first frame; -1 (the default) for none. loop_count > 0 goes back that
+     * many times, then plays on past B; 0 (the default): without end.
+     */
+    double loop_a, loop_b;
+    int64_t loop_count;
     size_t step_history_bytes;     /**< picture bytes the step history may reference */
     int no_autorotate;             /**< ignore the display matrix (rotation, flip) */
     const char *trace_ownership;   /**< write a JSON Lines trace of every hand-off here */

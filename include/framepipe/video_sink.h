@@ -90,12 +90,29 @@ typedef struct FPOsdTimeline {
     const char *label;    /**< a line of text on it ("frame 12/250 ..."); NULL: none */
 } FPOsdTimeline;
 
+/** One frame of the GOP strip. */
+typedef struct FPOsdGopFrame {
+    int64_t display; /**< its display number, from 0 */
+    int64_t decode;  /**< its decode number: the packet's place in the file, from 0 */
+    char type;       /**< 'I', 'P', 'B' ...; 'K' a keyframe of unknown type; '?' unknown */
+    uint8_t key;     /**< 1 for a keyframe */
+    uint8_t current; /**< 1 for the frame on screen */
+} FPOsdGopFrame;
+
 /** What is drawn over the picture: the on-screen display. Every member is optional. */
 typedef struct FPOsd {
     const char *panel;             /**< a block of text, top left; lines split at '\n' */
     const char *message;           /**< a short message, top right */
     double message_alpha;          /**< its opacity, from 0 to 1, while it fades */
     const FPOsdTimeline *timeline; /**< NULL: there is no timeline to show */
+    const FPOsdGopFrame *gop;      /**< the GOP strip, in display order; NULL: not shown */
+    int nb_gop;
+    /**
+     * Draw the pixel loupe under the pointer: the picture around it magnified,
+     * and the values of the pixel under it as the decoder gave them. The sink
+     * reads them from the last frame shown, which it then keeps a reference to.
+     */
+    int loupe;
 } FPOsd;
 
 typedef struct FPVideoSink FPVideoSink;

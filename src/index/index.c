@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
 #include <libavutil/error.h>
 #include <libavutil/intreadwrite.h>
@@ -26,6 +27,54 @@ static int interrupt_cb(void *opaque)
     FPIndex *ix = opaque;
 
     return atomic_load(&ix->abort);
+}
+
+/*
+ * The codec's own libavcodec parser, which reads each packet's headers for its picture type.
+ * A codec without a parser is not an error: its packets get AV_PICTURE_TYPE_NONE.
+ */
+static int open_parser(FPIndex *ix, const AVCodecParameters *par)
+{
+    int ret;
+
+    ix->parser = av_parser_init(par->codec_id);
+    if (!ix->parser)
+        return 0;
+    /* Packets come whole from the demuxer: each passes through in one call, never split. */
+    ix->parser->flags |= PARSER_FLAG_COMPLETE_FRAMES;
+    ix->parser_ctx = avcodec_alloc_context3(NULL);
+    if (!ix->parser_ctx)
+        return AVERROR(ENOMEM);
+    /* The extradata: avcC and hvcC say how NAL units are framed, and carry the parameter sets
+     * that H.264 and HEVC slice headers need; MPEG-4 and AV1 keep their headers there too. */
+    ret = avcodec_parameters_to_context(ix->parser_ctx, par);
+    /* Damage the parser meets, the player's decoder meets and reports too: once is enough. */
+    ix->parser_ctx->log_level_offset = AV_LOG_VERBOSE - AV_LOG_ERROR;
+    return ret < 0 ? ret : 0;
+}
+
+/* Scanning thread, outside the lock: the picture type the parser reads in pkt. */
+static int8_t parse_pict_type(FPIndex *ix, const AVPacket *pkt)
+{
+    const uint8_t *data = pkt->data;
+    uint8_t *out;
+    int left = pkt->size, out_size;
+
+    if (!ix->parser || !data || left <= 0)
+        return AV_PICTURE_TYPE_NONE;
+    /* A parser that never sets the type (PNG, GIF, MJPEG) would leave the I that
+     * av_parser_init() starts with: NONE says it does not know. */
+    ix->parser->pict_type = AV_PICTURE_TYPE_NONE;
+    while (left > 0) {
+        int used = av_parser_parse2(ix->parser, ix->parser_ctx, &out, &out_size, data, left,
+                                    AV_NOPTS_VALUE, AV_NOPTS_VALUE, pkt->pos);
+
+        if (used <= 0)
+            break;
+        data += used;
+        left -= used;
+    }
+    return (int8_t)ix->parser->pict_type;
 }
 
 static int pick_stream(const AVFormatContext *fmt, int stream_index)
@@ -95,6 +144,9 @@ int fp_index_open(FPIndex **out, const char *path, int stream_index, int64_t max
     ix->raw_nals = (ix->codec_id == AV_CODEC_ID_H264 && !strcmp(ix->fmt->iformat->name, "h264")) ||
                    (ix->codec_id == AV_CODEC_ID_HEVC && !strcmp(ix->fmt->iformat->name, "hevc"));
     ix->last_idr = -1;
+    ret = open_parser(ix, st->codecpar);
+    if (ret < 0)
+        goto fail;
     /* Let the demuxer skip what is not indexed instead of reading it into packets. */
     for (unsigned i = 0; i < ix->fmt->nb_streams; i++)
         if ((int)i != ix->stream_index)
@@ -113,6 +165,7 @@ static int grow(FPIndex *ix)
     int64_t capacity = ix->capacity ? ix->capacity + ix->capacity / 2 : FIRST_CAPACITY;
     IndexRecord *records;
     uint8_t *flags;
+    int8_t *pict_types;
 
     if (ix->count >= INDEX_MAX_PACKETS)
         return AVERROR(ERANGE);
@@ -126,6 +179,10 @@ static int grow(FPIndex *ix)
     if (!flags)
         return AVERROR(ENOMEM);
     ix->flags = flags;
+    pict_types = av_realloc(ix->pict_types, capacity);
+    if (!pict_types)
+        return AVERROR(ENOMEM);
+    ix->pict_types = pict_types;
     ix->capacity = capacity;
     return 0;
 }
@@ -202,7 +259,7 @@ static void mark_idr(FPIndex *ix, const AVPacket *pkt, int64_t n)
 }
 
 /* Scanning thread. The lock is held for a store (and now and then a realloc), never a read. */
-static int append(FPIndex *ix, const AVPacket *pkt)
+static int append(FPIndex *ix, const AVPacket *pkt, int8_t pict_type)
 {
     int big = pkt->duration <= DURATION_BIG || pkt->duration > INT32_MAX;
     IndexRecord *r;
@@ -221,6 +278,7 @@ static int append(FPIndex *ix, const AVPacket *pkt)
         r->duration = big ? DURATION_BIG : (int32_t)pkt->duration;
         r->size = pkt->size;
         ix->flags[ix->count] = (uint8_t)(pkt->flags & REC_PACKET_FLAGS);
+        ix->pict_types[ix->count] = pict_type;
         mark_idr(ix, pkt, ix->count);
         if (!ix->count)
             ix->duration = pkt->duration;
@@ -256,7 +314,7 @@ static int read_all(FPIndex *ix)
         if (ret < 0)
             break;
         if (pkt->stream_index == ix->stream_index)
-            ret = append(ix, pkt);
+            ret = append(ix, pkt, parse_pict_type(ix, pkt));
         av_packet_unref(pkt);
     }
     av_packet_free(&pkt);
@@ -280,17 +338,21 @@ static void trim(FPIndex *ix)
 {
     IndexRecord *records;
     uint8_t *flags;
+    int8_t *pict_types;
 
     pthread_mutex_lock(&ix->lock);
     if (ix->count && ix->count < ix->capacity) {
         /* Shrinking in place cannot fail in practice; if it does, the larger block stays. */
         records = av_realloc_array(ix->records, ix->count, sizeof(*records));
         flags = records ? av_realloc(ix->flags, ix->count) : NULL;
+        pict_types = flags ? av_realloc(ix->pict_types, ix->count) : NULL;
         if (records)
             ix->records = records;
         if (flags)
             ix->flags = flags;
-        if (records && flags)
+        if (pict_types)
+            ix->pict_types = pict_types;
+        if (records && flags && pict_types)
             ix->capacity = ix->count;
     }
     pthread_mutex_unlock(&ix->lock);
@@ -302,6 +364,11 @@ static void *scan_thread(void *arg)
     IndexOrder order = {0};
     int read_ret = read_all(ix);
     int order_ret = AVERROR_EXIT;
+
+    /* Every packet is parsed: the parser's memory (AV1's bitstream reader, say) goes now. */
+    av_parser_close(ix->parser);
+    ix->parser = NULL;
+    avcodec_free_context(&ix->parser_ctx);
 
     if (!atomic_load(&ix->abort)) {
         trim(ix);
@@ -433,9 +500,12 @@ void fp_index_free(FPIndex **pix)
     if (ix->started)
         pthread_join(ix->thread, NULL);
     avformat_close_input(&ix->fmt);
+    av_parser_close(ix->parser);
+    avcodec_free_context(&ix->parser_ctx);
     fp_index_order_free(&ix->order);
     av_free(ix->records);
     av_free(ix->flags);
+    av_free(ix->pict_types);
     av_free(ix->big_durations);
     pthread_cond_destroy(&ix->ended);
     pthread_mutex_destroy(&ix->lock);

@@ -48,7 +48,41 @@
  * frame in a container that did not pack it into a superframe): the index
  * reads packets and never decodes, so it cannot know.
  *
- * Memory: 33 bytes a packet while the scan runs (the table grows by half
+ * Picture types: each packet also passes whole through the libavcodec
+ * parser of its codec (av_parser_init(), PARSER_FLAG_COMPLETE_FRAMES), which
+ * reads its headers, never its picture, on the scanning thread, and
+ * FPIndexEntry.pict_type keeps what the parser says. tests/test_index.c
+ * compares it with the decoder's AVFrame.pict_type on every asset
+ * (tests/ref/pict_types/): every frame of every asset of a typed codec
+ * agrees. What each codec gets, and where the two may part:
+ *
+ *   - H.264, HEVC: the type of the packet's first slice, which the decoders
+ *     take too; of a frame coded as two H.264 fields of different types,
+ *     the decoder may give the second's. A packet with no slice at all
+ *     (parameter sets alone) is I, the H.264 parser's default.
+ *   - MPEG-1/2 video: the type of the packet's last picture header. For a
+ *     frame coded as two field pictures, that is the second field's (P for an
+ *     I field followed by a P field), where the decoder types the frame by
+ *     its first field.
+ *   - MPEG-4 part 2: the type of the packet's first VOP (S for a sprite or
+ *     global-motion VOP). A "packed" AVI packet (a P- and a B-VOP together,
+ *     as DivX wrote them) is typed by its P.
+ *   - VP9: I for a keyframe, P for any other frame. An intra-only frame is
+ *     P here and I to the decoder. A superframe (a hidden alt-ref frame and
+ *     the shown frame in one packet) is typed by its first frame.
+ *   - AV1: the type of the temporal unit's shown frame: I for a key or
+ *     intra-only frame, P for an inter frame, SP for a switch frame, as
+ *     libdav1d types them. AV1 has no B: frames that predict from both sides
+ *     are P.
+ *   - Theora: I or P, as the decoder says.
+ *   - VP8 and VC-1 have parsers that give types too; no asset checks them.
+ *   - Every other codec gets AV_PICTURE_TYPE_NONE: those without a parser
+ *     (FFV1, raw video, APNG) and those whose parser reads no type (PNG,
+ *     MJPEG, GIF). Their decoders say I for every frame (FFV1, raw video,
+ *     PNG and MJPEG are intra-only: AV_CODEC_PROP_INTRA_ONLY), but GIF's,
+ *     which says P after the first frame.
+ *
+ * Memory: 34 bytes a packet while the scan runs (the table grows by half
  * when full; the slack is given back at the end), 8 more for the display
  * order and 8 a keyframe; ordering borrows 32 bytes a packet for a moment.
  * A two-hour film at 60 fps (432,000 frames) takes about 18 MB.
@@ -63,6 +97,7 @@
 #ifndef FRAMEPIPE_INDEX_H
 #define FRAMEPIPE_INDEX_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include <libavcodec/packet.h> /* AV_PKT_FLAG_* */
@@ -80,13 +115,13 @@ typedef enum FPIndexOrder {
 
 /** One packet, as av_read_frame() returned it, with its place in both orders. */
 typedef struct FPIndexEntry {
-    int64_t pts;        /**< AV_NOPTS_VALUE when the packet had none */
-    int64_t dts;        /**< AV_NOPTS_VALUE when the packet had none */
-    int64_t duration;   /**< 0 when unknown */
-    int64_t pos;        /**< byte position in the input, -1 when unknown */
-    int size;           /**< bytes of payload */
-    int flags;          /**< AV_PKT_FLAG_KEY, AV_PKT_FLAG_CORRUPT, AV_PKT_FLAG_DISCARD */
-    int key;            /**< 1 for a keyframe (flags & AV_PKT_FLAG_KEY), else 0 */
+    int64_t pts;      /**< AV_NOPTS_VALUE when the packet had none */
+    int64_t dts;      /**< AV_NOPTS_VALUE when the packet had none */
+    int64_t duration; /**< 0 when unknown */
+    int64_t pos;      /**< byte position in the input, -1 when unknown */
+    int size;         /**< bytes of payload */
+    int flags;        /**< AV_PKT_FLAG_KEY, AV_PKT_FLAG_CORRUPT, AV_PKT_FLAG_DISCARD */
+    int key;          /**< 1 for a keyframe (flags & AV_PKT_FLAG_KEY), else 0 */
     /**
      * 1 for an IDR picture of a raw H.264 or HEVC stream (Annex B) that has
      * no leading pictures: decoding can start at its byte position, and every
@@ -94,6 +129,13 @@ typedef struct FPIndexEntry {
      * many frames after the first as packets come before it.
      */
     int idr;
+    /**
+     * enum AVPictureType of the picture, as the codec's parser read it (see
+     * the top of this file): AV_PICTURE_TYPE_I, _P, _B, _S, _SI, _SP or _BI;
+     * AV_PICTURE_TYPE_NONE when the codec has no parser or the parser did not
+     * say. av_get_picture_type_char() names it. Known as soon as the packet is.
+     */
+    int8_t pict_type;
     int64_t display_ts; /**< pts; for a packet without one, the estimate that placed it, or
                              AV_NOPTS_VALUE when there is none. AV_NOPTS_VALUE for a packet
                              never shown, and for every packet until the order is known. */
@@ -255,9 +297,9 @@ int fp_index_key_for_frame(FPIndex *ix, int64_t frame, FPIndexEntry *e);
  * where to start decoding to show the frame at pts, as fp_index_key_for_frame()
  * gives it for the last frame whose display_ts is at or before pts (a
  * keyframe that is never shown included). Keyframes without a time are never
- * chosen, and pts before the first shown frame's has none. When timestamps go back (several segments),
- * the first segment in display order whose times span pts answers; when none
- * spans it, the keyframe with the greatest display_ts at or before pts.
+ * chosen, and pts before the first shown frame's has none. When timestamps go back (several
+ * segments), the first segment in display order whose times span pts answers; when none spans it,
+ * the keyframe with the greatest display_ts at or before pts.
  *
  * @param pts  In FPIndexInfo.time_base.
  * @param e    Filled on success; untouched on failure.
@@ -275,6 +317,80 @@ int fp_index_key_at_or_before(FPIndex *ix, int64_t pts, FPIndexEntry *e);
  * @return 0 with *e filled; AVERROR(ENOENT) when there is none.
  */
 int fp_index_idr_at_or_before(FPIndex *ix, int64_t packet, FPIndexEntry *e);
+
+/** One frame of a GOP, as fp_index_gop() lists it. */
+typedef struct FPIndexGopFrame {
+    int64_t frame;    /**< display number */
+    int64_t packet;   /**< decode number (FPIndexEntry.packet) */
+    int64_t pts;      /**< FPIndexEntry.pts: AV_NOPTS_VALUE when the packet had none */
+    int size;         /**< bytes of payload */
+    int8_t pict_type; /**< FPIndexEntry.pict_type: an enum AVPictureType */
+    int8_t key;       /**< 1 for a keyframe */
+} FPIndexGopFrame;
+
+/** Where the frames that fp_index_gop() listed lie. */
+typedef struct FPIndexGop {
+    int64_t frame;  /**< the frame asked about: one of those listed */
+    int64_t first;  /**< the display number of the GOP's first frame */
+    int64_t end;    /**< one past its last; the GOP is [first, end) */
+    int64_t frames; /**< frames in the stream (FPIndexInfo.frames) */
+    int count;      /**< frames listed, the return value of fp_index_gop() */
+} FPIndexGop;
+
+/**
+ * The frames of the GOP around display frame frame, in display order, for a
+ * strip that shows how the decoder reorders them.
+ *
+ * The GOP runs from the last keyframe at or before frame in display order
+ * (as fp_index_key_for_frame() finds it; the place of a keyframe that is
+ * never shown, where an MP4 edit list cuts into a GOP; frame 0 when there is
+ * no keyframe that early) up to the frame before the next keyframe in display
+ * order, or the last frame. In an open GOP the B-frames shown just before a
+ * keyframe are decoded after it: they end the GOP before it, with decode
+ * numbers above the keyframe's. When the GOP has more than max frames, a
+ * window of max consecutive frames of it is listed, frame in its middle
+ * (frame - max / 2 first) unless that would pass an end of the GOP.
+ *
+ * @param frame   A display number, in [0, FPIndexInfo.frames).
+ * @param frames  Room for max frames; frames[0, return value) is filled on
+ *                success, in display order, consecutive display numbers.
+ *                Untouched on failure.
+ * @param max     At least 1.
+ * @param gop     NULL, or filled on success with where the frames lie (what
+ *                fp_index_gop_format() prints); untouched on failure.
+ * @return how many frames were listed (1 to max); AVERROR(EINVAL) for
+ *         max < 1; otherwise as fp_index_get(): AVERROR(EAGAIN) while the
+ *         display order is not known, AVERROR_EXIT, AVERROR(ENOMEM),
+ *         AVERROR(ERANGE) for a frame outside [0, FPIndexInfo.frames).
+ * Holds the lock for a copy of max frames at most. Does not block. Any thread.
+ */
+int fp_index_gop(FPIndex *ix, int64_t frame, FPIndexGopFrame *frames, int max, FPIndexGop *gop);
+
+/**
+ * Write a GOP listed by fp_index_gop() as one line of text, without a
+ * newline, for the script command gop and the log:
+ *
+ *   gop 0-29 of 90: I0(d0) B1(d2) B2(d3) [P3(d1)] B4(d6) B5(d5) B6(d7) P7(d4) ...
+ *   gop 12-23 of 100: ... B19(d20) B20(d21) P21(d19) B22(d23) [B23(d24)]
+ *
+ * "gop FIRST-LAST of FRAMES:" gives the GOP's display numbers, its last
+ * included, and the frames in the stream. Each frame follows, in display
+ * order, as its type letter (av_get_picture_type_char(): I, P, B, S; i, p, b
+ * for SI, SP, BI), its display number and, in parentheses, d and its decode
+ * number. A frame of unknown type is K when it is a keyframe, else ?. The
+ * frame asked about is in brackets. When a window of the GOP is listed, "..."
+ * stands for the frames left out at either end.
+ *
+ * @param buf   Receives the line, cut to size - 1 characters and always
+ *              terminated when size > 0; may be NULL when size is 0.
+ * @return the length of the whole line, as snprintf() returns it (size or
+ *         more: it was cut); AVERROR(EINVAL) when gop does not describe
+ *         frames (count < 1, or frame not among them); AVERROR(ERANGE) for a
+ *         line longer than INT32_MAX.
+ * Does not block. Any thread: it reads only its arguments.
+ */
+int fp_index_gop_format(const FPIndexGop *gop, const FPIndexGopFrame *frames, char *buf,
+                        size_t size);
 
 /**
  * Stop the scan: an interrupt callback makes a read in progress return, and

@@ -1,12 +1,12 @@
 /*
  * Internal: the FPIndex object, shared by index.c (opening, the scanning
  * thread, waiting), order.c (the display order, made once at the end of the
- * scan) and lookup.c (reading entries).
+ * scan), lookup.c (reading entries) and gop.c (the GOP around a frame).
  *
- * Storage is compact: a record of 32 bytes and one flag byte per packet while
- * the scan runs, then two int32 tables for the display order (41 bytes a
- * packet in all, and 8 more per keyframe). Ordering needs 32 bytes a packet
- * more for a moment, freed before the scan ends.
+ * Storage is compact: a record of 32 bytes, one flag byte and one picture
+ * type byte per packet while the scan runs, then two int32 tables for the
+ * display order (42 bytes a packet in all, and 8 more per keyframe). Ordering
+ * needs 32 bytes a packet more for a moment, freed before the scan ends.
  */
 #ifndef FRAMEPIPE_SRC_INDEX_INTERNAL_H
 #define FRAMEPIPE_SRC_INDEX_INTERNAL_H
@@ -15,6 +15,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
+#include <libavcodec/avcodec.h>
 #include <libavcodec/packet.h>
 #include <libavformat/avformat.h>
 
@@ -101,6 +102,10 @@ struct FPIndex {
 
     /* The owner's until the start, then the scanning thread's alone until the join. */
     AVFormatContext *fmt;
+    /* The codec's parser, for picture types; NULL when the codec has none, and once the
+     * scan ended. parser_ctx holds the codec parameters (extradata) it reads. */
+    AVCodecParserContext *parser;
+    AVCodecContext *parser_ctx;
     pthread_t thread;
     int started; /* owner's thread only */
 
@@ -112,6 +117,7 @@ struct FPIndex {
     /* Under lock. Only the scanning thread writes them. */
     IndexRecord *records;
     uint8_t *flags;
+    int8_t *pict_types; /* [capacity]: enum AVPictureType of each packet, as the parser said */
     int64_t count;
     int64_t capacity;
     int64_t duration;           /* every packet's duration so far; 0 when they differ */
@@ -139,5 +145,21 @@ int fp_index_order_make(FPIndex *ix, IndexOrder *o);
 
 /** Free what fp_index_order_make() allocated; o is left empty. NULL members are fine. */
 void fp_index_order_free(IndexOrder *o);
+
+/*
+ * lookup.c, for gop.c. All three run under the lock.
+ */
+
+/** 0 when the display order is known, else why not: as fp_index_get() returns it. */
+int fp_index_order_ready(FPIndex *ix);
+
+/** Fill e with packet n, which exists (n < count). */
+void fp_index_fill(const FPIndex *ix, int64_t n, FPIndexEntry *e);
+
+/**
+ * The place in order.key_at[lo, hi) of the last keyframe placed at or before
+ * display frame k, or lo - 1 when there is none. Ordered indexes only.
+ */
+int64_t fp_index_last_key_at_or_before(const FPIndex *ix, int64_t lo, int64_t hi, int64_t k);
 
 #endif /* FRAMEPIPE_SRC_INDEX_INTERNAL_H */

@@ -10,7 +10,7 @@
 #include "index_internal.h"
 
 /* Under lock: 0 when the display order is known, else why it is not. */
-static int order_ready(FPIndex *ix)
+int fp_index_order_ready(FPIndex *ix)
 {
     if (ix->ordered)
         return 0;
@@ -40,7 +40,7 @@ static int64_t big_duration(const FPIndex *ix, int64_t packet)
 }
 
 /* Under lock: packet n, which exists. */
-static void fill(const FPIndex *ix, int64_t n, FPIndexEntry *e)
+void fp_index_fill(const FPIndex *ix, int64_t n, FPIndexEntry *e)
 {
     const IndexRecord *r = &ix->records[n];
     int flags = ix->flags[n];
@@ -54,6 +54,7 @@ static void fill(const FPIndex *ix, int64_t n, FPIndexEntry *e)
     e->flags = flags & REC_PACKET_FLAGS;
     e->key = !!(flags & AV_PKT_FLAG_KEY);
     e->idr = !!(flags & REC_IDR);
+    e->pict_type = ix->pict_types[n];
     e->display_ts = frame >= 0 && !(flags & REC_NO_TIME) ? r->ts : AV_NOPTS_VALUE;
     e->packet = n;
     e->frame = frame;
@@ -86,7 +87,7 @@ static int64_t search_ts(const FPIndex *ix, int64_t lo, int64_t hi, int64_t ts, 
 }
 
 /* The place in key_at[lo, hi) of the last keyframe placed at or before display frame k, or lo - 1. */
-static int64_t last_key_at_or_before(const FPIndex *ix, int64_t lo, int64_t hi, int64_t k)
+int64_t fp_index_last_key_at_or_before(const FPIndex *ix, int64_t lo, int64_t hi, int64_t k)
 {
     while (lo < hi) {
         int64_t mid = lo + (hi - lo) / 2;
@@ -122,7 +123,7 @@ int fp_index_idr_at_or_before(FPIndex *ix, int64_t packet, FPIndexEntry *e)
     pthread_mutex_lock(&ix->lock);
     for (int64_t n = FFMIN(packet, ix->count - 1); n >= 0; n--) {
         if (ix->flags[n] & REC_IDR) {
-            fill(ix, n, e);
+            fp_index_fill(ix, n, e);
             ret = 0;
             break;
         }
@@ -137,7 +138,7 @@ int fp_index_get_decode(FPIndex *ix, int64_t n, FPIndexEntry *e)
 
     pthread_mutex_lock(&ix->lock);
     if (n >= 0 && n < ix->count) {
-        fill(ix, n, e);
+        fp_index_fill(ix, n, e);
         ret = 0;
     }
     pthread_mutex_unlock(&ix->lock);
@@ -149,11 +150,11 @@ int fp_index_get(FPIndex *ix, int64_t frame, FPIndexEntry *e)
     int ret;
 
     pthread_mutex_lock(&ix->lock);
-    ret = order_ready(ix);
+    ret = fp_index_order_ready(ix);
     if (ret >= 0 && (frame < 0 || frame >= ix->order.frames))
         ret = AVERROR(ERANGE);
     if (ret >= 0)
-        fill(ix, ix->order.display[frame], e);
+        fp_index_fill(ix, ix->order.display[frame], e);
     pthread_mutex_unlock(&ix->lock);
     return ret;
 }
@@ -166,7 +167,7 @@ int64_t fp_index_frame_of_pts(FPIndex *ix, int64_t pts)
     if (pts == AV_NOPTS_VALUE)
         return AVERROR(EINVAL);
     pthread_mutex_lock(&ix->lock);
-    ret = order_ready(ix);
+    ret = fp_index_order_ready(ix);
     for (int i = 0; ret >= 0 && found < 0 && i < ix->order.nb_segments; i++) {
         const IndexSegment *s = &ix->order.segments[i];
 
@@ -188,13 +189,13 @@ int fp_index_key_for_frame(FPIndex *ix, int64_t frame, FPIndexEntry *e)
     int ret;
 
     pthread_mutex_lock(&ix->lock);
-    ret = order_ready(ix);
+    ret = fp_index_order_ready(ix);
     if (ret >= 0 && (frame < 0 || frame >= ix->order.frames))
         ret = AVERROR(ERANGE);
     if (ret >= 0) {
-        at = last_key_at_or_before(ix, 0, ix->order.nb_keys, frame);
+        at = fp_index_last_key_at_or_before(ix, 0, ix->order.nb_keys, frame);
         if (at >= 0)
-            fill(ix, ix->order.key_packet[at], e);
+            fp_index_fill(ix, ix->order.key_packet[at], e);
         else
             ret = AVERROR(ENOENT);
     }
@@ -206,7 +207,7 @@ int fp_index_key_for_frame(FPIndex *ix, int64_t frame, FPIndexEntry *e)
 static int64_t key_in_segment(const FPIndex *ix, const IndexSegment *s, int64_t pts)
 {
     int64_t last = search_ts(ix, s->first, s->end, pts, 1) - 1; /* last frame at or before pts */
-    int64_t at = last_key_at_or_before(ix, s->first_key, s->end_key, last);
+    int64_t at = fp_index_last_key_at_or_before(ix, s->first_key, s->end_key, last);
 
     while (at >= s->first_key && (ix->flags[ix->order.key_packet[at]] & REC_NO_TIME))
         at--;
@@ -221,7 +222,7 @@ int fp_index_key_at_or_before(FPIndex *ix, int64_t pts, FPIndexEntry *e)
     if (pts == AV_NOPTS_VALUE)
         return AVERROR(EINVAL);
     pthread_mutex_lock(&ix->lock);
-    ret = order_ready(ix);
+    ret = fp_index_order_ready(ix);
     for (int i = 0; ret >= 0 && i < ix->order.nb_segments; i++) {
         const IndexSegment *s = &ix->order.segments[i];
         int64_t candidate;
@@ -241,7 +242,7 @@ int fp_index_key_at_or_before(FPIndex *ix, int64_t pts, FPIndexEntry *e)
     if (best >= 0)
         found = best;
     if (ret >= 0 && found >= 0)
-        fill(ix, found, e);
+        fp_index_fill(ix, found, e);
     else if (ret >= 0)
         ret = AVERROR(ENOENT);
     pthread_mutex_unlock(&ix->lock);

@@ -48,6 +48,15 @@ int fp_osd_layer_set(FPOsdLayer *layer, const FPOsd *osd);
 void fp_osd_layer_draw(FPOsdLayer *layer, SDL_Renderer *renderer);
 
 /**
+ * Draw text (lines split at '\n') in a box with its top left corner at x, y
+ * (above = 1: its bottom left corner), moved inside the output when it would
+ * stick out, in the OSD's font and size: for the loupe's values. The texture
+ * is made again only when the text changes.
+ */
+void fp_osd_layer_draw_note(FPOsdLayer *layer, SDL_Renderer *renderer, const char *text, int x,
+                            int y, int above);
+
+/**
  * Look at a pointer event (motion, button down or up) of the window the
  * renderer draws into.
  *

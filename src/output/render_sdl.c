@@ -9,6 +9,7 @@
 #include <libavutil/pixdesc.h>
 #include <libswscale/swscale.h>
 
+#include "loupe_sdl.h"
 #include "osd_sdl.h"
 #include "picture.h"
 #include "render_sdl.h"
@@ -29,6 +30,10 @@ struct FPRender {
     int has_picture;
     int last_key; /* the last key down (SDL_Keycode): its text may be the same key again */
     FPOsdLayer *osd; /* what is drawn over the picture */
+    /* The loupe: while it is on, a reference to the frame shown, for its values. */
+    int loupe;
+    AVFrame *kept;
+    int pointer_x, pointer_y; /* in the output; -1 when the pointer is not in the window */
 };
 
 #define GL_RENDERER_STRING 0x1F01
@@ -125,12 +130,16 @@ int fp_render_open(FPRender **out, const FPRenderOptions *o)
 
     *out = NULL;
     r = av_mallocz(sizeof(*r));
-    if (!r || fp_osd_layer_alloc(&r->osd) < 0) {
+    if (!r || fp_osd_layer_alloc(&r->osd) < 0 || !(r->kept = av_frame_alloc())) {
+        if (r)
+            fp_osd_layer_free(&r->osd);
         av_free(r);
         return AVERROR(ENOMEM);
     }
+    r->pointer_x = r->pointer_y = -1;
     if (SDL_InitSubSystem(SDL_INIT_VIDEO)) {
         fp_osd_layer_free(&r->osd);
+        av_frame_free(&r->kept);
         av_free(r);
         return sdl_error("SDL_Init");
     }
@@ -306,7 +315,24 @@ void fp_render_picture_rect(FPRender *r, int *x, int *y, int *width, int *height
 
 int fp_render_set_osd(FPRender *r, const FPOsd *osd)
 {
+    r->loupe = osd && osd->loupe;
+    if (!r->loupe)
+        av_frame_unref(r->kept);
     return fp_osd_layer_set(r->osd, osd);
+}
+
+/* Over the picture just drawn in box: the OSD, and the loupe over all. */
+static void draw_over(FPRender *r, const SDL_Rect *box)
+{
+    FPLoupeView view = {r->renderer, r->texture, r->kept, r->orientation, *box};
+    uint8_t screen[3];
+    int px, py, loupe = r->loupe && r->kept->buf[0] && r->pointer_x >= 0 &&
+                        fp_loupe_pixel_at(&view, r->pointer_x, r->pointer_y, &px, &py) &&
+                        fp_loupe_read_screen(r->renderer, r->pointer_x, r->pointer_y, screen) >= 0;
+
+    fp_osd_layer_draw(r->osd, r->renderer);
+    if (loupe)
+        fp_loupe_draw(&view, r->osd, r->pointer_x, r->pointer_y, screen);
 }
 
 static int draw(FPRender *r)
@@ -338,7 +364,7 @@ static int draw(FPRender *r)
                                 NULL, flip)) {
         return sdl_error("SDL_RenderCopyEx");
     }
-    fp_osd_layer_draw(r->osd, r->renderer);
+    draw_over(r, &box);
     return 0;
 }
 
@@ -348,6 +374,12 @@ int fp_render_show(FPRender *r, const AVFrame *frame, FPOrientation o)
 
     r->sar = frame->sample_aspect_ratio;
     r->orientation = o;
+    if (r->loupe) {
+        av_frame_unref(r->kept);
+        ret = av_frame_ref(r->kept, frame);
+        if (ret < 0)
+            return ret;
+    }
     ret = upload(r, frame);
     if (ret < 0)
         return ret;
@@ -363,6 +395,17 @@ int fp_render_redraw(FPRender *r)
         return ret;
     SDL_RenderPresent(r->renderer);
     return 0;
+}
+
+/* Where the pointer is in the renderer's output, which may have more pixels than the window. */
+static void pointer_in_output(FPRender *r, int x, int y)
+{
+    int win_w, win_h, out_w, out_h;
+
+    SDL_GetWindowSize(r->window, &win_w, &win_h);
+    SDL_GetRendererOutputSize(r->renderer, &out_w, &out_h);
+    r->pointer_x = win_w > 0 ? (int)av_rescale(x, out_w, win_w) : x;
+    r->pointer_y = win_h > 0 ? (int)av_rescale(y, out_h, win_h) : y;
 }
 
 static int handle_event(FPRender *r, const SDL_Event *ev, FPInput *in)
@@ -401,6 +444,10 @@ static int handle_event(FPRender *r, const SDL_Event *ev, FPInput *in)
     case SDL_MOUSEBUTTONDOWN: {
         int redraw, ret = fp_osd_layer_pointer(r->osd, r->renderer, ev, in, &redraw);
 
+        if (ev->type == SDL_MOUSEMOTION) {
+            pointer_in_output(r, ev->motion.x, ev->motion.y);
+            redraw |= r->loupe;
+        }
         if (redraw)
             fp_render_redraw(r);
         if (ret || ev->type != SDL_MOUSEBUTTONDOWN)
@@ -412,8 +459,11 @@ static int handle_event(FPRender *r, const SDL_Event *ev, FPInput *in)
         return 1;
     }
     case SDL_WINDOWEVENT:
+        if (ev->window.event == SDL_WINDOWEVENT_LEAVE)
+            r->pointer_x = r->pointer_y = -1;
         if (ev->window.event == SDL_WINDOWEVENT_EXPOSED ||
-            ev->window.event == SDL_WINDOWEVENT_SIZE_CHANGED)
+            ev->window.event == SDL_WINDOWEVENT_SIZE_CHANGED ||
+            (ev->window.event == SDL_WINDOWEVENT_LEAVE && r->loupe))
             fp_render_redraw(r);
         break;
     }
@@ -476,6 +526,7 @@ void fp_render_close(FPRender **pr)
         return;
     sws_freeContext(r->sws);
     fp_osd_layer_free(&r->osd);
+    av_frame_free(&r->kept);
     if (r->texture)
         SDL_DestroyTexture(r->texture);
     if (r->renderer)

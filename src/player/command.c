@@ -65,7 +65,7 @@ static const struct {
 } simple_commands[] = {
     {"pause", FP_CMD_PAUSE}, {"play", FP_CMD_PLAY}, {"toggle", FP_CMD_TOGGLE},
     {"md5", FP_CMD_MD5},     {"quit", FP_CMD_QUIT},   {"info", FP_CMD_FRAME_INFO},
-    {"timeline", FP_CMD_TIMELINE},
+    {"timeline", FP_CMD_TIMELINE}, {"gop", FP_CMD_GOP},
 };
 
 /* "25%", "12.5%": a place in the stream from 0 to 1. */
@@ -162,6 +162,34 @@ int fp_command_parse(const char *line, FPCommand *cmd, char *err, size_t err_siz
         snprintf(cmd->path, sizeof(cmd->path), "%s", words[1]);
         return 0;
     }
+    if (!strcmp(words[0], "pixel")) {
+        long long xy[2];
+
+        cmd->type = FP_CMD_PIXEL;
+        for (int i = 0; i < 2 && n == 3; i++) {
+            char *end;
+            errno = 0;
+            xy[i] = strtoll(words[1 + i], &end, 10);
+            if (!*words[1 + i] || *end || errno || xy[i] < 0 || xy[i] > INT_MAX)
+                n = 0;
+        }
+        if (n != 3)
+            return fail(err, err_size, "%s", "usage: pixel X Y, from 0 in the decoded picture");
+        cmd->x = (int)xy[0];
+        cmd->y = (int)xy[1];
+        return 0;
+    }
+    if (!strcmp(words[0], "loop")) {
+        cmd->type = FP_CMD_LOOP;
+        cmd->seconds = cmd->seconds_b = -1;
+        if (n == 2 && !strcmp(words[1], "off"))
+            return 0;
+        if (n != 3 || parse_seconds(words[1], &cmd->seconds) < 0 ||
+            parse_seconds(words[2], &cmd->seconds_b) < 0 || cmd->seconds < 0 ||
+            cmd->seconds_b <= cmd->seconds)
+            return fail(err, err_size, "%s", "usage: loop A B (seconds, A < B) | loop off");
+        return 0;
+    }
     if (!strcmp(words[0], "aid")) {
         cmd->type = FP_CMD_AUDIO_TRACK;
         if (n != 2)
@@ -190,7 +218,9 @@ const char *fp_command_name(FPCommandType type)
         [FP_CMD_OVERLAY] = "overlay", [FP_CMD_VOLUME] = "volume",
         [FP_CMD_MUTE] = "mute", [FP_CMD_FRAME] = "frame",
         [FP_CMD_FRAME_INFO] = "info", [FP_CMD_AUDIO_TRACK] = "aid",
-        [FP_CMD_TIMELINE] = "timeline",
+        [FP_CMD_TIMELINE] = "timeline", [FP_CMD_GOP] = "gop",
+        [FP_CMD_PIXEL] = "pixel", [FP_CMD_GOP_STRIP] = "gop-strip",
+        [FP_CMD_LOUPE] = "loupe", [FP_CMD_LOOP] = "loop", [FP_CMD_LOOP_MARK] = "loop-mark",
     };
 
     if ((unsigned)type >= sizeof(names) / sizeof(names[0]) || !names[type])

@@ -147,6 +147,29 @@ static int start_command(FPPlayer *p, const FPCommand *cmd)
         p->osd.pinned = !p->osd.pinned;
         fp_osd_refresh(p);
         return FP_FINISHED;
+    case FP_CMD_GOP_STRIP:
+        p->osd.gop_strip = !p->osd.gop_strip;
+        fp_osd_refresh(p);
+        return FP_FINISHED;
+    case FP_CMD_LOUPE:
+        p->osd.loupe = !p->osd.loupe;
+        fp_osd_update(p);
+        /* Shown again: the window keeps a reference to the frame while the loupe reads it. */
+        if (p->window && f)
+            p->window->show(p->window, f, fp_orientation_of(p, f));
+        return FP_FINISHED;
+    case FP_CMD_LOOP:
+        fp_repeat_set(p, cmd->seconds, cmd->seconds_b);
+        fp_osd_refresh(p);
+        return FP_FINISHED;
+    case FP_CMD_LOOP_MARK:
+        fp_repeat_mark(p);
+        return FP_FINISHED;
+    case FP_CMD_GOP:
+        return fp_inspect_gop(p);
+    case FP_CMD_PIXEL:
+        fp_inspect_pixel(p, cmd->x, cmd->y);
+        return FP_FINISHED;
     case FP_CMD_AUDIO_TRACK:
         return fp_audio_track_start(p, cmd);
     case FP_CMD_OVERLAY:
@@ -228,6 +251,8 @@ static int advance_operation(FPPlayer *p)
         return p->op.seeking ? fp_seek_advance(p) : start_frame_seek(p);
     case FP_CMD_AUDIO_TRACK:
         return fp_audio_track_advance(p);
+    case FP_CMD_GOP:
+        return fp_inspect_gop(p);
     case FP_CMD_WAIT:
         if (fp_clock_now() >= p->op.until)
             return FP_FINISHED;
@@ -293,6 +318,7 @@ static int show_first_frame(FPPlayer *p)
     if (ret < 0)
         return ret;
     p->first_pts = p->pending->best_effort_timestamp;
+    fp_repeat_init(p);
     ret = fp_intake_append(p);
     if (ret < 0)
         return ret;
@@ -355,7 +381,9 @@ static int turn(FPPlayer *p)
     }
     if (p->op.type != FP_CMD_NONE) {
         ret = advance_operation(p);
-        if (ret == FP_FINISHED)
+        if (ret == FP_FINISHED && p->op.repeat)
+            fp_repeat_landed(p);
+        else if (ret == FP_FINISHED)
             complete_operation(p);
         return ret < 0 ? ret : FP_CONTINUE;
     }
@@ -388,6 +416,7 @@ int fp_playback_run(FPPlayer *p)
     fp_trace_set_thread("render");
     p->serial = 0;
     p->last_ts = AV_NOPTS_VALUE;
+    fp_repeat_init(p);
     p->paced = p->window || p->opts.realtime || p->opts.commands;
     ret = p->video_st ? show_first_frame(p) : start_sound(p);
     while (ret >= 0 && !atomic_load(&p->quit)) {

@@ -8,6 +8,9 @@
  *   - a message that stays a second and fades for a quarter more, as mpv's
  *     OSD messages do: pause and play, seek targets, volume, and every
  *     message the player gives a person (fp_message()) while a window is open;
+ *   - the GOP strip ('g'): the frames of the GOP on screen in display order,
+ *     with their types and decode numbers (inspect.c);
+ *   - the pixel loupe ('z'), which the window draws from the frame it shows;
  *   - the timeline: the playhead, a bar graph of every frame's packet size
  *     coloured by picture type, keyframe marks and the span the step history
  *     holds. It exists once the frame index has counted the frames; the
@@ -122,7 +125,9 @@ static void build_bars(FPPlayer *p)
             continue;
         if ((uint32_t)e.size > b->bytes) {
             b->bytes = (uint32_t)e.size;
-            b->type = e.key ? 'I' : 0;
+            b->type = e.pict_type != AV_PICTURE_TYPE_NONE ? av_get_picture_type_char(e.pict_type)
+                      : e.key                             ? 'K'
+                                                          : 0;
         }
         b->key |= e.key;
         o->max_bytes = FFMAX(o->max_bytes, b->bytes);
@@ -156,6 +161,10 @@ static void timeline(FPPlayer *p, const AVFrame *f, FPOsdTimeline *tl, char *lab
                           .generation = o->generation, .kept_begin = 1, .kept_end = 0,
                           .loop_a = -1, .loop_b = -1, .pinned = o->pinned, .label = label};
     tl->position = FFMAX(place_of(p, f, total, seconds), 0);
+    if (p->repeat.a != AV_NOPTS_VALUE && seconds > 0)
+        tl->loop_a = fp_ts_seconds(p, p->repeat.a) / seconds;
+    if (p->repeat.b != AV_NOPTS_VALUE && seconds > 0)
+        tl->loop_b = fp_ts_seconds(p, p->repeat.b) / seconds;
     if (count > 1) {
         tl->kept_begin = place_of(p, fp_history_get(p->history, 0), total, seconds);
         tl->kept_end = place_of(p, fp_history_get(p->history, count - 1), total, seconds);
@@ -207,6 +216,11 @@ void fp_osd_update(FPPlayer *p)
         timeline(p, f, &tl, label, sizeof(label));
         osd.timeline = &tl;
     }
+    if (o->gop_strip && f) {
+        osd.nb_gop = fp_inspect_gop_strip(p, o->strip, FF_ARRAY_ELEMS(o->strip));
+        osd.gop = osd.nb_gop ? o->strip : NULL;
+    }
+    osd.loupe = o->loupe && f;
     for (int i = 0; i < p->nb_sinks; i++)
         if (p->sinks[i]->set_osd)
             p->sinks[i]->set_osd(p->sinks[i], &osd);

@@ -125,6 +125,8 @@ static int reached_end(FPPlayer *p)
     int still;
 
     fp_emit(p, &ev);
+    if (p->video_st && fp_repeat_at_end(p))
+        return fp_repeat_restart(p);
     /* A still picture stays on screen until the viewer quits, as in ffplay. */
     still = 0;
     if (p->video_st) {
@@ -201,6 +203,8 @@ int fp_pacing_advance(FPPlayer *p)
     }
     next = from_history ? fp_history_get(p->history, fp_history_cursor(p->history) + 1)
                         : p->pending;
+    if (fp_repeat_due(p, next))
+        return fp_repeat_restart(p);
     if (p->paced) {
         double now = fp_clock_now(), delay;
 

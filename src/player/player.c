@@ -21,6 +21,7 @@ void fp_player_options_default(FPPlayerOptions *o)
     o->step_history_bytes = (size_t)256 << 20;
     o->volume = 100;
     o->max_pixels = FP_MAX_PIXELS;
+    o->loop_a = o->loop_b = -1;
 }
 
 const char *fp_strerror(int err, char *buf, size_t size)

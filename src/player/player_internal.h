@@ -10,6 +10,8 @@
  *   step.c        steps forward and back through the history
  *   info.c        what the title and the overlay say; md5 and screenshot commands
  *   osd.c         the on-screen display: the 'i' panel, messages, the timeline
+ *   inspect.c     the GOP and the pixels of the frame on screen ('gop', 'pixel')
+ *   repeat.c      the A-B loop and --loop
  *   sound.c       what differs for sound alone: seeks by the audio clock, refusals
  *   audio_track.c the audio tracks: the sound's decoder, queues and output; switching tracks
  *
@@ -101,10 +103,19 @@ typedef struct FPOperation {
                            to 1; < 0 when the command named a frame or a time */
     int keyframe;       /* FP_CMD_FRAME: go to the keyframe at or before the frame */
     int timeline;       /* FP_CMD_FRAME from the timeline: the next one replaces it */
+    int repeat;         /* the seek back of a loop (repeat.c): FPRepeat.saved resumes after it */
     int64_t skip_ts;    /* FP_SEEK_EXACT, FP_SEEK_BACK: frames before it are neither all
                            decoded nor kept; AV_NOPTS_VALUE: every frame is */
     int skip_dropped;   /* frames not kept for it */
 } FPOperation;
+
+/* Loops (repeat.c); the render thread's. */
+typedef struct FPRepeat {
+    int64_t a, b;        /* the A-B loop, stream time base; AV_NOPTS_VALUE: none */
+    FPOperation saved;   /* the command put aside while a loop goes back */
+    int64_t count;       /* times gone back */
+    int64_t left;        /* times still to go back; < 0: without end */
+} FPRepeat;
 
 /* The on-screen display's state (osd.c); the render thread's. */
 typedef struct FPOsdState {
@@ -113,6 +124,8 @@ typedef struct FPOsdState {
     double drawn_alpha;   /* its opacity when last drawn */
     double drawn_at;
     int pinned;           /* the timeline stays on screen */
+    int gop_strip, loupe; /* shown */
+    FPOsdGopFrame strip[32];
     FPOsdBar *bars;       /* the timeline's graph, from the finished index */
     int nb_bars, bars_tried;
     uint32_t max_bytes;
@@ -185,6 +198,7 @@ struct FPPlayer {
     FPClock clock;
     FPOperation op;
     FPOsdState osd;
+    FPRepeat repeat;
     double sound_wait_until; /* clock time until which the picture waits for the sound to start */
 };
 
@@ -393,6 +407,32 @@ void fp_info_update_title(FPPlayer *p);
 void fp_info_overlay_text(FPPlayer *p, char *buf, size_t size);
 void fp_info_md5(FPPlayer *p);
 void fp_info_screenshot(FPPlayer *p, const char *path);
+
+/* ---- repeat.c ---- */
+
+/* 1 when next, about to be shown, is at or past the A-B loop's B: go back instead. */
+int fp_repeat_due(FPPlayer *p, const AVFrame *next);
+/* 1 when the end of the input goes back (--loop, or an A-B loop). */
+int fp_repeat_at_end(FPPlayer *p);
+/* Go back to A, or the first frame: an exact seek, the operation under way put aside. */
+int fp_repeat_restart(FPPlayer *p);
+/* The seek back landed: carry on with what was put aside. */
+void fp_repeat_landed(FPPlayer *p);
+/* No loop; then, once the first frame's time is known, the options' (--ab-loop-a, -b). */
+void fp_repeat_init(FPPlayer *p);
+/* 'loop A B' in seconds from the first frame; a < 0: no loop. */
+void fp_repeat_set(FPPlayer *p, double a, double b);
+/* 'l': A, then B, then none. */
+void fp_repeat_mark(FPPlayer *p);
+
+/* ---- inspect.c ---- */
+
+/* 'gop': FP_FINISHED with the reply (or a refusal), FP_CONTINUE while the index counts. */
+int fp_inspect_gop(FPPlayer *p);
+/* The GOP strip of the frame on screen into strip (at most max); 0 when the index cannot say. */
+int fp_inspect_gop_strip(FPPlayer *p, FPOsdGopFrame *strip, int max);
+/* 'pixel X Y': the reply, or a refusal. */
+void fp_inspect_pixel(FPPlayer *p, int x, int y);
 
 /* ---- osd.c: with a window only; without, they do nothing ---- */
 

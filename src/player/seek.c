@@ -230,8 +230,12 @@ static int take_landed(FPPlayer *p, int64_t pts)
         ret = fp_show(p, fp_history_cursor(p->history));
         if (ret < 0)
             return ret;
-        if (!p->paused)
+        if (!p->paused) {
+            /* Playing on from the frame landed on: the clock starts there, not where it was. */
+            fp_clock_set(&p->clock, fp_ts_seconds(p, fp_on_screen(p)->best_effort_timestamp),
+                         fp_clock_now());
             fp_pacing_expect_sound(p, fp_clock_now());
+        }
         return FP_FINISHED;
     case FP_SEEK_RESYNC:
         /* The sound restarts at or before the picture; the picture goes on from its history. */
