@@ -526,4 +526,23 @@ run hevc_raw_160x120_25fps.hevc \
     -x265-params "pools=none:frame-threads=1:lookahead-threads=0:scenecut=0:open-gop=0:min-keyint=25:log-level=error" \
     -f hevc
 
+# 35. A/V sync measured from outside (tests/avsync/check_avsync.py): 8 s of black and silence,
+#     with a white flash and a 1 kHz beep starting together at frames AVSYNC_FLASHES (25 fps;
+#     the same list is in check_avsync.py), each 2 frames (80 ms, 3840 samples) long. The gaps
+#     between them (5 to 16 frames) are irregular: no shift of one against the other lines up
+#     more than two flashes. The beeps start on their sample (aevalsrc counts samples in n);
+#     FLAC keeps them exact, where AAC would smear an onset over its frame, in 50 KB. 48 kHz
+#     stereo, as a player's device usually runs. A keyframe each second, for quick exact seeks.
+AVSYNC_FLASHES=(5 12 23 28 37 50 56 66 81 89 101 106 120 127 137 143 154 170 178 187)
+avsync_video="" avsync_audio=""
+for n in "${AVSYNC_FLASHES[@]}"; do
+    avsync_video+="+between(n,$n,$((n + 1)))"
+    avsync_audio+="+between(n,$((n * 1920)),$(((n + 2) * 1920 - 1)))"
+done
+run avsync_flash_beep_160x120_25fps_8s.mkv \
+    -f lavfi -i "color=c=black:size=160x120:rate=25:duration=8,drawbox=x=0:y=0:w=iw:h=ih:color=white:t=fill:enable='${avsync_video#+}'" \
+    -f lavfi -i "aevalsrc=exprs='0.5*sin(2*PI*1000*t)*gt(${avsync_audio#+},0)':channel_layout=stereo:sample_rate=48000:duration=8" \
+    -map 0:v -map 1:a -c:v libx264 -preset medium -pix_fmt yuv420p -g 25 -keyint_min 25 \
+    -sc_threshold 0 -bf 2 -c:a flac -sample_fmt s16 -f matroska
+
 echo "Done."

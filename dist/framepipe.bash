@@ -5,8 +5,8 @@ _framepipe()
 {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=
     [ "$COMP_CWORD" -gt 0 ] && prev=${COMP_WORDS[COMP_CWORD - 1]}
-    local options="--headless --realtime --paused --start --start-frame --keep-open
-        --step-history-mb --no-autorotate --script --framemd5 --frame-info --trace-ownership
+    local options="--headless --realtime --paused --start --start-frame --keep-open --loop
+        --ab-loop-a --ab-loop-b --ab-loop-count --step-history-mb --no-autorotate --script --framemd5 --frame-info --trace-ownership
         --trace-html --stats -an --no-audio --vid --aid --volume --sync --audio-md5 --max-pixels
         --max-packets --loglevel -h --help -V --version"
 
@@ -25,7 +25,8 @@ _framepipe()
             -- "$cur"))
         return
         ;;
-    --start | --start-frame | --step-history-mb | --volume | --max-pixels | --max-packets)
+    --start | --start-frame | --step-history-mb | --volume | --max-pixels | --max-packets | \
+        --ab-loop-a | --ab-loop-b | --ab-loop-count)
         return # a number
         ;;
     --script | --frame-info | --trace-ownership | --trace-html) ;; # a file name, below

@@ -19,6 +19,10 @@ if [ "${1:-}" = --window ]; then
     mode=
     shift
 fi
+# A script that begins with 'pause' means its first frame: start paused, or a slow start (a
+# loaded machine) could play on before the script's first line arrives.
+first=$(sed -e 's/#.*//' "$script" | awk 'NF { print $1; exit }')
+[ "$first" = pause ] && mode="$mode --paused"
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 timeout 600 "$player" $mode --script "$script" "$@" "$media" >"$out"

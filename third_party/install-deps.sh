@@ -13,6 +13,8 @@ packages=(
     clang libclang-rt-dev valgrind perl python3
     # windowed tests: an X server, a way to find and drive the window, and to grab it
     xvfb xdotool imagemagick openbox wmctrl
+    # the A/V sync test's watcher (tests/avsync/avwatch.c) is an Xlib client
+    libx11-dev
     # the trace viewer's test renders the page in headless Chromium
     chromium
     # assets, reference files and benchmarks are made with the ffmpeg CLI
