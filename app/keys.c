@@ -42,6 +42,9 @@ static const Row rows[] = {
     {"i", "the frame over the picture: number, time, type, packet, pts and dts;\n"
           "time, frame number, picture type and queues in the title",
      {B(SDLK_i, FP_CMD_INFO)}},
+    {"e", "frame inspector: its packet, picture, colour, side data, buffers\n"
+          "and reference counts, and (paused) its bitstream headers",
+     {B(SDLK_e, FP_CMD_INSPECTOR)}},
     {"g", "GOP strip: the frames of this GOP in display order, with their\n"
           "types and decode order", {B(SDLK_g, FP_CMD_GOP_STRIP)}},
     {"z", "pixel loupe: the picture under the pointer magnified, and the\n"

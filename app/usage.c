@@ -94,6 +94,8 @@ void fp_usage(FILE *out)
           "  gop                           print the GOP around the frame shown: each frame's\n"
           "                                type and number in display order, with its\n"
           "                                decode number (waits for the frame index)\n"
+          "  headers                       print the bitstream headers of the frame shown's\n"
+          "                                packet, as libavcodec's trace_headers reads them\n"
           "  pixel X Y                     print pixel X, Y of the decoded picture (from 0,\n"
           "                                before rotation): its code values and its RGB\n"
           "  loop A B | loop off           A-B loop: play from A up to B (seconds), again\n"

@@ -12,6 +12,9 @@ ffmpeg CLI and ffprobe made (tests/ref):
          - each frame's decode number is the place, in ffprobe's packet list, of the packet
            with that frame's pts (where every packet has a pts and they never go back);
          - a raw stream without timestamps is refused with a message.
+  headers - for codecs libavcodec's trace_headers reads (H.264, HEVC, MPEG-2, VP9, AV1), the
+           "packet" part names the packet of the frame asked for: its size and pts are those
+           of ffprobe's packet for that frame; other codecs are refused with a message.
   pixel  - 'pixel 0 0' prints x=0 y=0, the pixel format and a value for each component;
          - a pixel outside the picture is refused with a message, and the script goes on.
 """
@@ -41,9 +44,9 @@ def packets(path):
         for line in f:
             if line.startswith("#"):
                 continue
-            _, pts, dts, _, _, _, flags = line.strip().split(",")
+            _, pts, dts, _, size, _, flags = line.strip().split(",")
             number = lambda v: None if v in ("", "N/A") else int(v)
-            rows.append((number(pts), number(dts), "K" in flags, "D" in flags))
+            rows.append((number(pts), number(dts), "K" in flags, "D" in flags, int(size)))
     return rows
 
 
@@ -51,6 +54,32 @@ def pict_types(path):
     with open(path) as f:
         lines = [line.strip() for line in f]
     return lines[0].split()[-1], lines[1:]
+
+
+TRACED = {"h264", "hevc", "mpeg2video", "vp9", "av1"}
+
+
+def check_headers(name, codec, targets, blocks, stderr, pk, by_display):
+    if codec not in TRACED:
+        if blocks or stderr.count("cannot show the headers") != len(targets):
+            fail(name, f"{codec}: 'headers' should be refused with a message")
+        return
+    if len(blocks) != len(targets):
+        fail(name, f"{len(blocks)} header blocks for {len(targets)} 'headers': "
+                   f"{stderr.strip()[-200:]}")
+        return
+    for n, (number, lines) in zip(targets, blocks):
+        if number != n or "packet" not in lines:
+            fail(name, f"headers after 'frame {n}': n={number}, no packet part: {lines[:3]}")
+            continue
+        head = lines[lines.index("packet") + 1] if lines.index("packet") + 1 < len(lines) else ""
+        if by_display is not None and n < len(by_display):
+            p = pk[by_display[n]]
+            want = f"Packet: {p[4]} bytes, {'key frame, ' if p[2] else ''}pts {p[0]},"
+            if not head.startswith(want):
+                fail(name, f"headers of frame {n}: '{head}', ffprobe's packet: '{want}'")
+        if len(lines) < 4:
+            fail(name, f"headers of frame {n}: only {len(lines)} lines")
 
 
 def check_asset(media):
@@ -67,14 +96,25 @@ def check_asset(media):
     by_display = sorted(range(len(pk)), key=lambda i: (pk[i][0], i)) if plain else None
     codec, types = pict_types(os.path.join(refs, "pict_types", media + ".txt"))
     targets = sorted({0, total // 3, 2 * total // 3, total - 1})
-    script = "".join(f"frame {n}\ngop\npixel 0 0\npixel 100000 0\n" for n in targets) + "quit\n"
+    script = "".join(f"frame {n}\ngop\nheaders\npixel 0 0\npixel 100000 0\n"
+                     for n in targets) + "quit\n"
     run = subprocess.run([player, "--headless", "--script", "-", os.path.join(assets, media)],
                          input=script, capture_output=True, text=True, timeout=120)
     if run.returncode != 0:
         fail(name, f"exit {run.returncode}: {run.stderr.strip()[-300:]}")
         return 0
-    gops = [l for l in run.stdout.splitlines() if l.startswith("gop ")]
-    pixels = [l for l in run.stdout.splitlines() if l.startswith("x=")]
+    out = run.stdout.splitlines()
+    blocks, i = [], 0
+    while i < len(out):  # 'headers n=N lines=L', then L lines
+        m = re.match(r"headers n=(-?\d+) lines=(\d+)$", out[i])
+        if m:
+            blocks.append((int(m.group(1)), out[i + 1:i + 1 + int(m.group(2))]))
+            del out[i:i + 1 + int(m.group(2))]
+        else:
+            i += 1
+    check_headers(name, codec, targets, blocks, run.stderr, pk, by_display)
+    gops = [l for l in out if l.startswith("gop ")]
+    pixels = [l for l in out if l.startswith("x=")]
     refused = run.stderr.count("pixel 100000 0: outside the")
     if refused != len(targets):
         fail(name, f"{refused} refusals of a pixel outside the picture, not {len(targets)}")
@@ -137,4 +177,4 @@ for f in failures:
     print("FAIL:", f)
 if failures:
     sys.exit(1)
-print(f"PASS: gop and pixel after {checked} landings on every asset")
+print(f"PASS: gop, headers and pixel after {checked} landings on every asset")

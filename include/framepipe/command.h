@@ -40,6 +40,8 @@ typedef enum FPCommandType {
     FP_CMD_LOUPE,      /**< show the pixel loupe under the pointer, or hide it */
     FP_CMD_LOOP,       /**< A-B loop: seconds to seconds_b; both < 0: no loop */
     FP_CMD_LOOP_MARK,  /**< 'l': set A at the frame on screen, then B, then clear */
+    FP_CMD_HEADERS,    /**< the bitstream headers of the frame on screen, FP_EVENT_REPLY lines */
+    FP_CMD_INSPECTOR,  /**< show the frame inspector over the picture, or hide it */
 } FPCommandType;
 
 /** FP_CMD_AUDIO_TRACK's count: no sound. */

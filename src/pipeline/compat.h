@@ -31,6 +31,25 @@ static inline int fp_frame_is_key(const AVFrame *f)
 #endif
 }
 
+/* AV_FRAME_FLAG_INTERLACED and _TOP_FIELD_FIRST replaced two fields in libavutil 58.7. */
+static inline int fp_frame_interlaced(const AVFrame *f)
+{
+#ifdef AV_FRAME_FLAG_INTERLACED
+    return !!(f->flags & AV_FRAME_FLAG_INTERLACED);
+#else
+    return f->interlaced_frame;
+#endif
+}
+
+static inline int fp_frame_top_field_first(const AVFrame *f)
+{
+#ifdef AV_FRAME_FLAG_TOP_FIELD_FIRST
+    return !!(f->flags & AV_FRAME_FLAG_TOP_FIELD_FIRST);
+#else
+    return f->top_field_first;
+#endif
+}
+
 /*
  * The byte position and size of the packet a frame came from: deprecated in
  * libavutil 58.29 (FFmpeg 6.1), and gone where FF_API_FRAME_PKT is 0; -1 then.

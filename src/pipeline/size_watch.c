@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <libavutil/bprint.h>
 #include <libavutil/log.h>
 
 #include "size_watch.h"
@@ -39,8 +40,28 @@ static int is_decoder_error(void *avcl, int level)
     return category == AV_CLASS_CATEGORY_DECODER;
 }
 
+/* What this thread captures, and from whom (fp_log_capture_begin()). */
+static _Thread_local AVBPrint *capture_to;
+static _Thread_local const void *capture_from;
+
+void fp_log_capture_begin(const void *ctx, AVBPrint *to)
+{
+    capture_from = ctx;
+    capture_to = to;
+}
+
+void fp_log_capture_end(void)
+{
+    capture_to = NULL;
+    capture_from = NULL;
+}
+
 static void watch(void *avcl, int level, const char *fmt, va_list args)
 {
+    if (capture_to && avcl == capture_from) {
+        av_vbprintf(capture_to, fmt, args);
+        return;
+    }
     if (is_decoder_error(avcl, level))
         atomic_fetch_add(&decoder_errors, 1);
     if (is_refusal(avcl, fmt)) {

@@ -35,4 +35,13 @@ int fp_size_watch_last(unsigned *width, unsigned *height);
  */
 unsigned fp_size_watch_decoder_errors(void);
 
+/**
+ * Until fp_log_capture_end(), what ctx logs on the calling thread is written
+ * to `to` instead of the log, whatever its level: how the bitstream headers
+ * that libavcodec's trace_headers filter logs are read (headers.c). Other
+ * threads, and other contexts, log as before. Needs fp_size_watch_install().
+ */
+void fp_log_capture_begin(const void *ctx, struct AVBPrint *to);
+void fp_log_capture_end(void);
+
 #endif /* FRAMEPIPE_SRC_SIZE_WATCH_H */

@@ -65,7 +65,7 @@ static const struct {
 } simple_commands[] = {
     {"pause", FP_CMD_PAUSE}, {"play", FP_CMD_PLAY}, {"toggle", FP_CMD_TOGGLE},
     {"md5", FP_CMD_MD5},     {"quit", FP_CMD_QUIT},   {"info", FP_CMD_FRAME_INFO},
-    {"timeline", FP_CMD_TIMELINE}, {"gop", FP_CMD_GOP},
+    {"timeline", FP_CMD_TIMELINE}, {"gop", FP_CMD_GOP}, {"headers", FP_CMD_HEADERS},
 };
 
 /* "25%", "12.5%": a place in the stream from 0 to 1. */
@@ -221,6 +221,7 @@ const char *fp_command_name(FPCommandType type)
         [FP_CMD_TIMELINE] = "timeline", [FP_CMD_GOP] = "gop",
         [FP_CMD_PIXEL] = "pixel", [FP_CMD_GOP_STRIP] = "gop-strip",
         [FP_CMD_LOUPE] = "loupe", [FP_CMD_LOOP] = "loop", [FP_CMD_LOOP_MARK] = "loop-mark",
+        [FP_CMD_HEADERS] = "headers", [FP_CMD_INSPECTOR] = "inspector",
     };
 
     if ((unsigned)type >= sizeof(names) / sizeof(names[0]) || !names[type])

@@ -1,11 +1,18 @@
 /*
  * What a person can ask about the frame on screen, beyond 'info' (frames.c):
  * the GOP around it in display and decode order ('gop', and the window's GOP
- * strip) and the values of one of its pixels ('pixel X Y'). Answers are
+ * strip), the values of one of its pixels ('pixel X Y'), its packet's
+ * bitstream headers ('headers') and its fields (the 'e' panel). Answers are
  * FP_EVENT_REPLY lines; refusals are messages.
  */
 #include <stdio.h>
+#include <string.h>
 
+#include <libavutil/bprint.h>
+#include <libavutil/pixdesc.h>
+
+#include "compat.h"
+#include "headers.h"
 #include "pixel.h"
 #include "player_internal.h"
 
@@ -42,7 +49,7 @@ static int gop_of_screen(FPPlayer *p, FPIndexGop *gop, FPIndexGopFrame *frames,
     if (n < 0)
         return AVERROR(ENOENT);
     ret = fp_index_gop(p->index, n, frames, GOP_MAX, gop);
-    *why = av_err2str(ret);
+    *why = "the frame index cannot list it";
     return ret < 0 ? ret : 0;
 }
 
@@ -113,4 +120,124 @@ void fp_inspect_pixel(FPPlayer *p, int x, int y)
     }
     fp_pixel_format(&px, line, sizeof(line));
     fp_emit(p, &ev);
+}
+
+/* The headers of the packet of the frame on screen: its place from the index, else the frame's. */
+static int headers_of_screen(FPPlayer *p, char **text)
+{
+    const AVFrame *f = fp_on_screen(p);
+    FPHeadersQuery q = {.key_pos = -1, .key_ts = AV_NOPTS_VALUE};
+    FPIndexEntry e, key;
+    FPIndexInfo info;
+    int64_t n;
+
+    *text = NULL;
+    if (!f)
+        return AVERROR(EINVAL);
+    if (!p->index) /* a pipe, or an input through an AVIOContext: it cannot be read again */
+        return AVERROR(ESPIPE);
+    q.stream_index = p->video_st->index;
+    q.pos = fp_frame_pkt_pos(f);
+    q.pts = f->pts;
+    n = fp_frames_number(p, f);
+    fp_index_info(p->index, &info);
+    if (n >= 0 && info.order != FP_INDEX_ORDER_DECODE && fp_index_get(p->index, n, &e) >= 0) {
+        q.pos = e.pos;
+        q.pts = e.pts;
+        if (fp_index_key_for_frame(p->index, n, &key) >= 0) {
+            q.key_pos = key.pos;
+            q.key_ts = key.pts != AV_NOPTS_VALUE ? key.pts : key.dts;
+        }
+    }
+    if (q.pos < 0 && q.pts == AV_NOPTS_VALUE)
+        return AVERROR(ENOENT);
+    return fp_headers_read(p->path, &q, text);
+}
+
+int fp_inspect_headers_text(FPPlayer *p, char **text)
+{
+    return headers_of_screen(p, text);
+}
+
+static const char *headers_error(int err, char *buf, size_t size)
+{
+    if (err == AVERROR(ENOSYS))
+        return "libavcodec cannot read this codec's headers";
+    if (err == AVERROR(ESPIPE))
+        return "the input cannot be read a second time";
+    if (err == AVERROR(ENOENT))
+        return "its packet was not found";
+    av_strerror(err, buf, size);
+    return buf;
+}
+
+int fp_inspect_headers(FPPlayer *p)
+{
+    char *text = NULL, *line, *save = NULL, head[128], why[128];
+    FPEvent ev = {.type = FP_EVENT_REPLY, .id = p->op.id, .text = head};
+    int ret, lines = 0;
+
+    if (p->index && !fp_index_done(p->index)) { /* the packet's place comes from it */
+        fp_idle(p, FP_SLICE_SECONDS);
+        return FP_CONTINUE;
+    }
+    ret = headers_of_screen(p, &text);
+    if (ret < 0) {
+        fp_message(p, AV_LOG_ERROR, "cannot show the headers: %s", headers_error(ret, why, sizeof(why)));
+        return FP_FINISHED;
+    }
+    for (const char *c = text; *c; c++)
+        lines += *c == '\n';
+    snprintf(head, sizeof(head), "headers n=%lld lines=%d",
+             (long long)fp_frames_number(p, fp_on_screen(p)), lines);
+    fp_emit(p, &ev);
+    for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        ev.text = line;
+        fp_emit(p, &ev);
+    }
+    av_free(text);
+    return FP_FINISHED;
+}
+
+/* What the 'e' panel says of a frame's colour: a name or "unknown". */
+static const char *or_unknown(const char *name)
+{
+    return name ? name : "unknown";
+}
+
+void fp_inspect_panel(FPPlayer *p, char *buf, size_t size)
+{
+    const AVFrame *f = fp_on_screen(p);
+    const AVPixFmtDescriptor *desc;
+    FPFrameInfo fi;
+    AVBPrint b;
+
+    av_bprint_init_for_buffer(&b, buf, size);
+    if (!f)
+        return;
+    fp_frames_describe(p, f, &fi, 0);
+    desc = av_pix_fmt_desc_get(f->format);
+    av_bprintf(&b, "packet   pts %lld  dts ", (long long)fi.pts);
+    av_bprintf(&b, fi.dts == AV_NOPTS_VALUE ? "none" : "%lld", (long long)fi.dts);
+    av_bprintf(&b, "  size %lld  pos %lld  %s\n", (long long)fi.size, (long long)fi.pos,
+               fi.key ? "key" : "");
+    av_bprintf(&b, "picture  %c  %s %dx%d  SAR %d:%d  %s\n", fi.type,
+               desc ? desc->name : "?", f->width, f->height, f->sample_aspect_ratio.num,
+               f->sample_aspect_ratio.den,
+               !fp_frame_interlaced(f)       ? "progressive"
+               : fp_frame_top_field_first(f) ? "interlaced, top field first"
+                                             : "interlaced, bottom field first");
+    av_bprintf(&b, "colour   matrix %s, range %s, primaries %s, transfer %s, chroma %s\n",
+               or_unknown(av_color_space_name(f->colorspace)),
+               or_unknown(av_color_range_name(f->color_range)),
+               or_unknown(av_color_primaries_name(f->color_primaries)),
+               or_unknown(av_color_transfer_name(f->color_trc)),
+               or_unknown(av_chroma_location_name(f->chroma_location)));
+    av_bprintf(&b, "side data");
+    for (int i = 0; i < f->nb_side_data; i++)
+        av_bprintf(&b, "%s%s", i ? ", " : ": ", av_frame_side_data_name(f->side_data[i]->type));
+    av_bprintf(&b, "%s\nbuffers ", f->nb_side_data ? "" : ": none");
+    for (int i = 0; i < AV_NUM_DATA_POINTERS && f->buf[i]; i++)
+        av_bprintf(&b, " [%d] %zu bytes, %d refs", i, f->buf[i]->size,
+                   av_buffer_get_ref_count(f->buf[i]));
 }

@@ -167,6 +167,12 @@ static int start_command(FPPlayer *p, const FPCommand *cmd)
         return FP_FINISHED;
     case FP_CMD_GOP:
         return fp_inspect_gop(p);
+    case FP_CMD_HEADERS:
+        return fp_inspect_headers(p);
+    case FP_CMD_INSPECTOR:
+        p->osd.inspector = !p->osd.inspector;
+        fp_osd_refresh(p);
+        return FP_FINISHED;
     case FP_CMD_PIXEL:
         fp_inspect_pixel(p, cmd->x, cmd->y);
         return FP_FINISHED;
@@ -253,6 +259,8 @@ static int advance_operation(FPPlayer *p)
         return fp_audio_track_advance(p);
     case FP_CMD_GOP:
         return fp_inspect_gop(p);
+    case FP_CMD_HEADERS:
+        return fp_inspect_headers(p);
     case FP_CMD_WAIT:
         if (fp_clock_now() >= p->op.until)
             return FP_FINISHED;

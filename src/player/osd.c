@@ -182,6 +182,43 @@ static void timeline(FPPlayer *p, const AVFrame *f, FPOsdTimeline *tl, char *lab
         snprintf(label, size, "frame ? / ?   %s / %s", now, seconds >= 0 ? all : "?");
 }
 
+/*
+ * The 'e' panel: the frame's fields, then, while paused, the first lines of its
+ * packet's headers (read once per frame: the input is read again for them).
+ */
+static void inspector_panel(FPPlayer *p, const AVFrame *f, char **at, char *end)
+{
+    FPOsdState *o = &p->osd;
+    const char *h, *stop;
+    int lines = 0;
+
+    fp_inspect_panel(p, *at, end - *at);
+    *at += strlen(*at);
+    if (!p->paused) {
+        append(at, end, "\nheaders: when paused");
+        return;
+    }
+    if (!o->headers_read || o->headers_ts != f->best_effort_timestamp) {
+        av_freep(&o->headers);
+        o->headers_read = 1;
+        o->headers_ts = f->best_effort_timestamp;
+        if (fp_inspect_headers_text(p, &o->headers) < 0)
+            av_freep(&o->headers);
+    }
+    h = o->headers ? strstr(o->headers, "packet\n") : NULL;
+    if (!h) {
+        append(at, end, "\nheaders: none (libavcodec reads no headers of this codec)");
+        return;
+    }
+    append(at, end, "\nheaders ('headers' prints them all):");
+    for (h += 7; *h && lines < 24; h = stop + 1, lines++) {
+        stop = strchr(h, '\n');
+        if (!stop)
+            break;
+        append(at, end, "\n%.*s", (int)(stop - h), h);
+    }
+}
+
 static double message_alpha(FPPlayer *p, double now)
 {
     double left = p->osd.message_until - now;
@@ -197,7 +234,7 @@ void fp_osd_update(FPPlayer *p)
     FPOsdState *o = &p->osd;
     FPOsd osd = {0};
     FPOsdTimeline tl;
-    char panel[2048], label[128], *at = panel, *end = panel + sizeof(panel);
+    char panel[8192], label[128], *at = panel, *end = panel + sizeof(panel);
 
     if (!p->window)
         return;
@@ -208,6 +245,12 @@ void fp_osd_update(FPPlayer *p)
         if (at > panel)
             append(&at, end, "\n\n");
         fp_info_overlay_text(p, at, end - at);
+        at += strlen(at);
+    }
+    if (o->inspector && f) {
+        if (at > panel)
+            append(&at, end, "\n\n");
+        inspector_panel(p, f, &at, end);
     }
     osd.panel = panel[0] ? panel : NULL;
     osd.message_alpha = o->drawn_alpha = message_alpha(p, fp_clock_now());
@@ -267,4 +310,5 @@ void fp_osd_tick(FPPlayer *p)
 void fp_osd_free(FPPlayer *p)
 {
     av_freep(&p->osd.bars);
+    av_freep(&p->osd.headers);
 }

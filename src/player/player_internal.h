@@ -124,7 +124,10 @@ typedef struct FPOsdState {
     double drawn_alpha;   /* its opacity when last drawn */
     double drawn_at;
     int pinned;           /* the timeline stays on screen */
-    int gop_strip, loupe; /* shown */
+    int gop_strip, loupe, inspector; /* shown */
+    char *headers;        /* the inspector's: the headers of the frame at headers_ts */
+    int64_t headers_ts;
+    int headers_read;     /* headers were read (or tried) for the frame at headers_ts */
     FPOsdGopFrame strip[32];
     FPOsdBar *bars;       /* the timeline's graph, from the finished index */
     int nb_bars, bars_tried;
@@ -433,6 +436,12 @@ int fp_inspect_gop(FPPlayer *p);
 int fp_inspect_gop_strip(FPPlayer *p, FPOsdGopFrame *strip, int max);
 /* 'pixel X Y': the reply, or a refusal. */
 void fp_inspect_pixel(FPPlayer *p, int x, int y);
+/* The bitstream headers of the frame on screen's packet (headers.h); *text to av_free(). */
+int fp_inspect_headers_text(FPPlayer *p, char **text);
+/* 'headers': the reply lines (or a refusal); FP_CONTINUE while the index counts. */
+int fp_inspect_headers(FPPlayer *p);
+/* The 'e' panel: the frame's packet, picture, colour, side data and buffers, into buf. */
+void fp_inspect_panel(FPPlayer *p, char *buf, size_t size);
 
 /* ---- osd.c: with a window only; without, they do nothing ---- */
 
