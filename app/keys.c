@@ -2,6 +2,9 @@
  * The key bindings: ffplay's and mpv's habits. Each row of the table is one
  * line of --help and the keys it names.
  */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <SDL.h>
@@ -37,6 +40,7 @@ static const Row rows[] = {
     {"Down, Up", "seek 60 s back or forward",
      {BY(SDLK_DOWN, FP_CMD_SEEK, -60), BY(SDLK_UP, FP_CMD_SEEK, 60)}},
     {"f, double-click", "fullscreen", {B(SDLK_f, FP_CMD_FULLSCREEN)}},
+    {"Enter", "go to frame: type its number, then Enter (Esc: never mind)", {{0}}},
     {"timeline click", "go to the frame under the pointer (keyframes while dragging);\n"
                        "right click: seek to that fraction of the duration", {{0}}},
     {"i", "the frame over the picture: number, time, type, packet, pts and dts;\n"
@@ -119,6 +123,61 @@ int fp_keys_command(const FPInput *input, FPCommand *cmd)
     default:
         return 0;
     }
+}
+
+static int show_prompt(const FPKeyPrompt *pr, FPCommand *cmd)
+{
+    cmd->type = FP_CMD_SHOW_TEXT;
+    cmd->count = pr->open ? -1 : 0;
+    if (pr->open)
+        snprintf(cmd->path, sizeof(cmd->path), "go to frame: %s_", pr->digits);
+    return 1;
+}
+
+int fp_keys_prompt(FPKeyPrompt *pr, const FPInput *in, FPCommand *cmd)
+{
+    int enter = in->type == FP_INPUT_KEY && (in->key == SDLK_RETURN || in->key == SDLK_KP_ENTER);
+    size_t len = strlen(pr->digits);
+    int digit = -1;
+
+    memset(cmd, 0, sizeof(*cmd));
+    cmd->interactive = 1;
+    if (!pr->open) {
+        if (!enter)
+            return -1;
+        pr->open = 1;
+        pr->digits[0] = '\0';
+        return show_prompt(pr, cmd);
+    }
+    if (in->type != FP_INPUT_KEY) /* clicks and the close button mean what they always do */
+        return -1;
+    if (in->key >= SDLK_0 && in->key <= SDLK_9)
+        digit = in->key - SDLK_0;
+    else if (in->key >= SDLK_KP_1 && in->key <= SDLK_KP_9)
+        digit = in->key - SDLK_KP_1 + 1;
+    else if (in->key == SDLK_KP_0)
+        digit = 0;
+    if (digit >= 0 && len < sizeof(pr->digits) - 1) {
+        pr->digits[len] = (char)('0' + digit);
+        pr->digits[len + 1] = '\0';
+        return show_prompt(pr, cmd);
+    }
+    if (in->key == SDLK_BACKSPACE && len) {
+        pr->digits[len - 1] = '\0';
+        return show_prompt(pr, cmd);
+    }
+    if (in->key == SDLK_ESCAPE || (enter && !len)) {
+        pr->open = 0;
+        return show_prompt(pr, cmd);
+    }
+    if (enter) {
+        long long n = strtoll(pr->digits, NULL, 10);
+        pr->open = 0;
+        cmd->type = FP_CMD_FRAME;
+        cmd->count = n > INT_MAX ? INT_MAX : (int)n;
+        return 1;
+    }
+    return 0;
 }
 
 void fp_keys_print_help(FILE *out)

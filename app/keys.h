@@ -18,6 +18,23 @@
  */
 int fp_keys_command(const FPInput *input, FPCommand *cmd);
 
+/** The go-to-frame prompt ('Enter', digits, 'Enter'); zeroed: closed. */
+typedef struct FPKeyPrompt {
+    int open;
+    char digits[12];
+} FPKeyPrompt;
+
+/**
+ * What a key means to the prompt: Enter opens it; while it is open, digits
+ * and Backspace edit the number, Enter goes to that frame, Esc closes it, and
+ * other keys do nothing. Clicks and the close button are not the prompt's.
+ *
+ * @return 1 with *cmd filled (FP_CMD_SHOW_TEXT showing the prompt, or
+ *         FP_CMD_FRAME); 0 when the key was the prompt's and needs no
+ *         command; -1 when it is not the prompt's: see fp_keys_command().
+ */
+int fp_keys_prompt(FPKeyPrompt *prompt, const FPInput *input, FPCommand *cmd);
+
 /** Print the table as --help shows it: "  KEYS   WHAT", one row per line or more. */
 void fp_keys_print_help(FILE *out);
 

@@ -31,6 +31,7 @@ enum {
     OPT_PAUSED,
     OPT_KEEP_OPEN,
     OPT_LOOP,
+    OPT_SCREENSHOT_OSD,
     OPT_AB_LOOP_A,
     OPT_AB_LOOP_B,
     OPT_AB_LOOP_COUNT,
@@ -61,6 +62,7 @@ static const struct option long_options[] = {
     {"paused", no_argument, NULL, OPT_PAUSED},
     {"keep-open", no_argument, NULL, OPT_KEEP_OPEN},
     {"loop", no_argument, NULL, OPT_LOOP},
+    {"screenshot-osd", no_argument, NULL, OPT_SCREENSHOT_OSD},
     {"ab-loop-a", required_argument, NULL, OPT_AB_LOOP_A},
     {"ab-loop-b", required_argument, NULL, OPT_AB_LOOP_B},
     {"ab-loop-count", required_argument, NULL, OPT_AB_LOOP_COUNT},
@@ -227,6 +229,7 @@ typedef struct App {
     FPScript *script;         /* NULL unless --script */
     FILE *frame_info;         /* --frame-info; NULL unless asked */
     FPFrameInfoFormat frame_info_format;
+    FPKeyPrompt prompt;       /* the go-to-frame prompt, on the render thread */
 } App;
 
 static void on_event(void *opaque, const FPEvent *ev)
@@ -242,10 +245,15 @@ static void on_event(void *opaque, const FPEvent *ev)
         else
             av_log(NULL, ev->level, "%s\n", ev->text);
         break;
-    case FP_EVENT_INPUT:
-        if (player && fp_keys_command(&ev->input, &cmd))
+    case FP_EVENT_INPUT: {
+        int what = player ? fp_keys_prompt(&app->prompt, &ev->input, &cmd) : 0;
+
+        if (what < 0)
+            what = fp_keys_command(&ev->input, &cmd);
+        if (what > 0)
             fp_player_post(player, &cmd, NULL);
         break;
+    }
     case FP_EVENT_FRAME_MD5:
         if (ev->frame_number >= 0)
             printf("frame time=%.6f pts=%lld n=%lld md5=%s\n", ev->time, (long long)ev->pts,
@@ -337,6 +345,9 @@ int main(int argc, char **argv)
             break;
         case OPT_LOOP:
             opts.loop = 1;
+            break;
+        case OPT_SCREENSHOT_OSD:
+            opts.screenshot_osd = 1;
             break;
         case OPT_STEP_HISTORY_MB: {
             char *end;

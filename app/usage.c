@@ -27,6 +27,8 @@ void fp_usage(FILE *out)
           "  --keep-open       at the end, stay on the last frame, paused, instead of\n"
           "                    exiting\n"
           "  --loop            at the end, play again from the first frame\n"
+          "  --screenshot-osd  'c' and 'screenshot' save the window as seen, with what\n"
+          "                    is drawn over the picture\n"
           "  --ab-loop-a T, --ab-loop-b T\n"
           "                    an A-B loop from the start, as 'loop A B'\n"
           "  --ab-loop-count N go back to A N times, then play on\n"

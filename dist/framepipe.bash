@@ -5,7 +5,7 @@ _framepipe()
 {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=
     [ "$COMP_CWORD" -gt 0 ] && prev=${COMP_WORDS[COMP_CWORD - 1]}
-    local options="--headless --realtime --paused --start --start-frame --keep-open --loop
+    local options="--headless --realtime --paused --start --start-frame --keep-open --loop --screenshot-osd
         --ab-loop-a --ab-loop-b --ab-loop-count --step-history-mb --no-autorotate --script --framemd5 --frame-info --trace-ownership
         --trace-html --stats -an --no-audio --vid --aid --volume --sync --audio-md5 --max-pixels
         --max-packets --loglevel -h --help -V --version"

@@ -8,7 +8,8 @@
 #     centre's place): its MD5 equals ffmpeg's framemd5 line for it;
 #   - a drag from 10 % to 60 %, let go there, must show the frame at 60 % exactly;
 #   - a right click at 50 % seeks to half the duration: the frame shown is within one of the
-#     middle frame.
+#     middle frame (give or take what a pixel column covers);
+#   - typing Enter, a frame number and Enter (the go-to-frame prompt) shows that frame.
 # The timeline's geometry is the one src/output/osd_sdl.h documents: a band of 1/12 of the
 # height (28 to 96 pixels) along the bottom, the track inset by 1/8 of the band (at least 4).
 # KEEP_WORK=1 keeps the player's output and a window grab.
@@ -132,6 +133,15 @@ check_media() {
     [ -n "$n" ] && [ $((n - total / 2)) -ge -$slack ] && [ $((n - total / 2)) -le $slack ] ||
         fail "$media: a right click at 50 % should seek to about frame $((total / 2)): $line"
     echo "  right click at 50 %: frame $n"
+
+    # The go-to-frame prompt: Enter, the number, Enter.
+    n=$((total * 2 / 3))
+    xdotool windowfocus --sync "$window"
+    xdotool key Return $(echo "$n" | sed 's/./& /g') Return
+    line=$(wait_for_frame $n) || fail "$media: Enter $n Enter should show frame $n: $line"
+    [[ "$line" == *"md5=$(ref_md5 "$media" $n)"* ]] ||
+        fail "$media: frame $n from the prompt is not ffmpeg's: $line"
+    echo "  typed Enter $n Enter: frame $n"
 
     send quit
     exec 4>&-

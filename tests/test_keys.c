@@ -451,6 +451,38 @@ static void *press_hash(void *arg)
     return NULL;
 }
 
+static int prompt_key(FPKeyPrompt *pr, int key, FPCommand *cmd)
+{
+    FPInput in = {.type = FP_INPUT_KEY, .key = key};
+    return fp_keys_prompt(pr, &in, cmd);
+}
+
+/* Enter, digits, Backspace, Enter: the prompt's text as it is typed, then the frame. */
+static void test_go_to_frame_prompt(void)
+{
+    FPKeyPrompt pr = {0};
+    FPCommand cmd;
+
+    CHECK_EQ_INT(prompt_key(&pr, SDLK_q, &cmd), -1); /* closed: not the prompt's */
+    CHECK_EQ_INT(prompt_key(&pr, SDLK_RETURN, &cmd), 1);
+    CHECK(cmd.type == FP_CMD_SHOW_TEXT && cmd.count < 0 && !strcmp(cmd.path, "go to frame: _"));
+    CHECK_EQ_INT(prompt_key(&pr, SDLK_1, &cmd), 1);
+    CHECK_EQ_INT(prompt_key(&pr, SDLK_KP_2, &cmd), 1);
+    CHECK(!strcmp(cmd.path, "go to frame: 12_"));
+    CHECK_EQ_INT(prompt_key(&pr, SDLK_BACKSPACE, &cmd), 1);
+    CHECK(!strcmp(cmd.path, "go to frame: 1_"));
+    CHECK_EQ_INT(prompt_key(&pr, SDLK_q, &cmd), 0); /* open: 'q' does not quit */
+    CHECK_EQ_INT(prompt_key(&pr, SDLK_9, &cmd), 1); /* nor does '9' change the volume */
+    CHECK_EQ_INT(prompt_key(&pr, SDLK_KP_ENTER, &cmd), 1);
+    CHECK(cmd.type == FP_CMD_FRAME && cmd.count == 19 && !cmd.timeline);
+    CHECK_EQ_INT(pr.open, 0);
+    /* Esc closes it, hiding the text; the next Esc quits as usual. */
+    CHECK_EQ_INT(prompt_key(&pr, SDLK_RETURN, &cmd), 1);
+    CHECK_EQ_INT(prompt_key(&pr, SDLK_ESCAPE, &cmd), 1);
+    CHECK(cmd.type == FP_CMD_SHOW_TEXT && cmd.count == 0 && !pr.open);
+    CHECK_EQ_INT(prompt_key(&pr, SDLK_ESCAPE, &cmd), -1);
+}
+
 static void test_hash_cycles_audio_tracks(void)
 {
     FPInput hash = {.type = FP_INPUT_KEY, .key = SDLK_HASH};
@@ -519,6 +551,7 @@ int main(int argc, char **argv)
     RUN_TEST(test_sound_alone_seeks_past_end);
     RUN_TEST(test_sound_alone_seek_before_start);
     RUN_TEST(test_hash_cycles_audio_tracks);
+    RUN_TEST(test_go_to_frame_prompt);
     if (chdir("/") == 0)
         rmdir(workdir);
     return CHECK_EXIT();

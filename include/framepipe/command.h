@@ -42,6 +42,8 @@ typedef enum FPCommandType {
     FP_CMD_LOOP_MARK,  /**< 'l': set A at the frame on screen, then B, then clear */
     FP_CMD_HEADERS,    /**< the bitstream headers of the frame on screen, FP_EVENT_REPLY lines */
     FP_CMD_INSPECTOR,  /**< show the frame inspector over the picture, or hide it */
+    /** Say path over the picture for count milliseconds; count < 0: until replaced. */
+    FP_CMD_SHOW_TEXT,
 } FPCommandType;
 
 /** FP_CMD_AUDIO_TRACK's count: no sound. */

@@ -155,6 +155,8 @@ typedef struct FPPlayerOptions {
     int frame_info;
     int keep_open;                 /**< at the end, stay on the last frame, paused */
     int loop;                      /**< at the end, play again from the first frame */
+    int screenshot_osd;            /**< screenshots save the window as seen, what is drawn
+                                        over the picture included, at the window's size */
     /**
      * An A-B loop from the start, as the script's 'loop A B': seconds from the
      * first frame; -1 (the default) for none. loop_count > 0 goes back that

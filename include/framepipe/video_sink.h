@@ -159,6 +159,14 @@ struct FPVideoSink {
     /** Optional. Between a window and the whole screen. */
     void (*toggle_fullscreen)(FPVideoSink *s);
 
+    /**
+     * Optional. The window as it looks, with what is drawn over the picture:
+     * packed RGB24, width * 3 bytes a row, in *rgb, which the caller frees
+     * with av_free().
+     * @return 0, or a negative AVERROR.
+     */
+    int (*read_window)(FPVideoSink *s, uint8_t **rgb, int *width, int *height);
+
     /** Optional. What draws the pictures, for statistics ("software", "opengl"). */
     const char *(*driver)(FPVideoSink *s);
 };

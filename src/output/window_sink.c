@@ -66,6 +66,11 @@ static void window_toggle_fullscreen(FPVideoSink *s)
     fp_render_toggle_fullscreen(render_of(s));
 }
 
+static int window_read(FPVideoSink *s, uint8_t **rgb, int *width, int *height)
+{
+    return fp_render_read_pixels(render_of(s), rgb, width, height);
+}
+
 static const char *window_driver(FPVideoSink *s)
 {
     return fp_render_driver(render_of(s));
@@ -88,6 +93,7 @@ int fp_window_sink_alloc(FPVideoSink **out)
         .set_title = window_set_title,
         .set_osd = window_set_osd,
         .toggle_fullscreen = window_toggle_fullscreen,
+        .read_window = window_read,
         .driver = window_driver,
     };
     *out = &w->sink;

@@ -222,6 +222,7 @@ const char *fp_command_name(FPCommandType type)
         [FP_CMD_PIXEL] = "pixel", [FP_CMD_GOP_STRIP] = "gop-strip",
         [FP_CMD_LOUPE] = "loupe", [FP_CMD_LOOP] = "loop", [FP_CMD_LOOP_MARK] = "loop-mark",
         [FP_CMD_HEADERS] = "headers", [FP_CMD_INSPECTOR] = "inspector",
+        [FP_CMD_SHOW_TEXT] = "show-text",
     };
 
     if ((unsigned)type >= sizeof(names) / sizeof(names[0]) || !names[type])

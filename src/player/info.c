@@ -103,6 +103,26 @@ void fp_info_md5(FPPlayer *p)
     fp_emit(p, &ev);
 }
 
+/* --screenshot-osd: the window as it looks, at its size. */
+static int screenshot_window(FPPlayer *p, const char *path)
+{
+    AVFrame *shot = av_frame_alloc();
+    uint8_t *rgb = NULL;
+    int ret = shot ? p->window->read_window(p->window, &rgb, &shot->width, &shot->height)
+                   : AVERROR(ENOMEM);
+
+    if (ret >= 0) {
+        shot->format = AV_PIX_FMT_RGB24;
+        shot->data[0] = rgb;
+        shot->linesize[0] = shot->width * 3;
+        shot->sample_aspect_ratio = (AVRational){1, 1};
+        ret = fp_screenshot_png(shot, (FPOrientation){0, 0}, path);
+    }
+    av_free(rgb);
+    av_frame_free(&shot);
+    return ret;
+}
+
 void fp_info_screenshot(FPPlayer *p, const char *path)
 {
     const AVFrame *f = fp_on_screen(p);
@@ -116,7 +136,9 @@ void fp_info_screenshot(FPPlayer *p, const char *path)
                  fp_ts_seconds(p, f->best_effort_timestamp));
         path = name;
     }
-    ret = fp_screenshot_png(f, fp_orientation_of(p, f), path);
+    ret = p->opts.screenshot_osd && p->window && p->window->read_window
+              ? screenshot_window(p, path)
+              : fp_screenshot_png(f, fp_orientation_of(p, f), path);
     if (ret < 0)
         fp_message(p, AV_LOG_ERROR, "screenshot %s: %s", path, av_err2str(ret));
     else

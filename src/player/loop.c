@@ -167,6 +167,9 @@ static int start_command(FPPlayer *p, const FPCommand *cmd)
         return FP_FINISHED;
     case FP_CMD_GOP:
         return fp_inspect_gop(p);
+    case FP_CMD_SHOW_TEXT:
+        fp_osd_show_text(p, cmd->path, cmd->count < 0 ? -1 : cmd->count / 1000.0);
+        return FP_FINISHED;
     case FP_CMD_HEADERS:
         return fp_inspect_headers(p);
     case FP_CMD_INSPECTOR:

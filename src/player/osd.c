@@ -277,6 +277,15 @@ void fp_osd_refresh(FPPlayer *p)
     redraw(p);
 }
 
+void fp_osd_show_text(FPPlayer *p, const char *text, double seconds)
+{
+    if (!p->window)
+        return;
+    snprintf(p->osd.message, sizeof(p->osd.message), "%s", text);
+    p->osd.message_until = fp_clock_now() + (seconds < 0 ? 1e9 : seconds);
+    fp_osd_refresh(p);
+}
+
 void fp_osd_message(FPPlayer *p, const char *fmt, ...)
 {
     va_list args;

@@ -451,6 +451,8 @@ void fp_osd_update(FPPlayer *p);
 void fp_osd_refresh(FPPlayer *p);
 /* A message over the picture for a second, then fading. */
 void fp_osd_message(FPPlayer *p, const char *fmt, ...) av_printf_format(2, 3);
+/* Text over the picture for seconds (< 0: until replaced), then fading; "" hides it. */
+void fp_osd_show_text(FPPlayer *p, const char *text, double seconds);
 /* Once a turn: fades the message, and draws the timeline's graph once the index is whole. */
 void fp_osd_tick(FPPlayer *p);
 void fp_osd_free(FPPlayer *p);
