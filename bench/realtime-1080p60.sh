@@ -19,6 +19,7 @@ display=":5"
 use_mpv=1
 use_ffplay=1
 variants=0
+osd=0
 
 usage() {
     cat <<EOF
@@ -37,6 +38,8 @@ time (player + X server) and dropped frames of each, and framepipe/mpv ratios.
                   already, and stopped at the end if this script started it.
   --no-mpv        leave out mpv
   --no-ffplay     leave out ffplay
+  --osd           also run framepipe with the on-screen display shown: the timeline
+                  pinned, the frame panel ('i') and the GOP strip ('g')
   --variants      also run framepipe with SDL_RENDER_DRIVER=opengl, framepipe
                   with --step-history-mb 16, and ffplay with SDL's software
                   renderer presenting through XShm as framepipe does
@@ -62,6 +65,7 @@ while [[ $# -gt 0 ]]; do
         --no-mpv) use_mpv=0; shift ;;
         --no-ffplay) use_ffplay=0; shift ;;
         --variants) variants=1; shift ;;
+        --osd) osd=1; shift ;;
         -h|--help) usage; exit 0 ;;
         *) printf '%s: unknown argument: %s\n' "${0##*/}" "$1" >&2; usage >&2; exit 2 ;;
     esac
@@ -165,6 +169,7 @@ run_one() {
         framepipe) cmd=("$player" --stats "$clip") ;;
         framepipe-opengl) envs+=(SDL_RENDER_DRIVER=opengl); cmd=("$player" --stats "$clip") ;;
         framepipe-hist16) cmd=("$player" --stats --step-history-mb 16 "$clip") ;;
+        framepipe-osd) cmd=("$player" --stats --script "$tmpdir/osd.fpscript" "$clip") ;;
         mpv-x11) cmd=(mpv --no-config --vo=x11 --ao=null --untimed=no
                       '--term-status-msg=mpv-dropped vo=${frame-drop-count} decoder=${decoder-frame-drop-count}'
                       --msg-level=all=no,statusline=status "$clip") ;;
@@ -207,6 +212,10 @@ run_one() {
 players=(framepipe)
 ((use_mpv)) && players+=(mpv-x11)
 ((use_ffplay)) && players+=(ffplay)
+printf 'timeline\nshow-info\nshow-gop\n' >"$tmpdir/osd.fpscript"
+if ((osd)); then
+    players+=(framepipe-osd)
+fi
 if ((variants)); then
     players+=(framepipe-opengl framepipe-hist16)
     ((use_ffplay)) && players+=(ffplay-software)
@@ -240,6 +249,7 @@ label() {
         framepipe) echo "framepipe" ;;
         framepipe-opengl) echo "framepipe (opengl)" ;;
         framepipe-hist16) echo "framepipe (hist 16MB)" ;;
+        framepipe-osd) echo "framepipe (OSD shown)" ;;
         mpv-x11) echo "mpv --vo=x11" ;;
         ffplay) echo "ffplay" ;;
         ffplay-software) echo "ffplay (sw, XShm)" ;;

@@ -10,6 +10,7 @@
 #include <libavutil/mem.h>
 
 #include "osd_sdl.h"
+#include "osd_strip.h"
 
 #define HOVER_MS 1500
 #define BOX_ALPHA 176
@@ -35,10 +36,7 @@ struct FPOsdLayer {
     SDL_Texture *graph;   /* the bars as drawn at graph_w x graph_h */
     int graph_w, graph_h, graph_stale;
 
-    FPOsdGopFrame *gop;   /* our copy of the GOP strip; NULL: not shown */
-    int nb_gop;
-    SDL_Texture *strip;   /* the strip as drawn */
-    int strip_w, strip_h, strip_px, strip_out_w, strip_stale;
+    FPOsdStrip *strip;    /* the GOP strip */
 
     SDL_Rect band;        /* where the timeline was drawn last; w 0 while hidden */
     SDL_Rect track;       /* the graph's part of it: positions 0 to 1 map onto it */
@@ -73,9 +71,7 @@ void fp_osd_layer_free(FPOsdLayer **pl)
     text_clear(&l->note);
     if (l->graph)
         SDL_DestroyTexture(l->graph);
-    if (l->strip)
-        SDL_DestroyTexture(l->strip);
-    av_freep(&l->gop);
+    fp_osd_strip_free(&l->strip);
     av_freep(&l->bars);
     if (l->font)
         TTF_CloseFont(l->font);
@@ -108,19 +104,8 @@ int fp_osd_layer_set(FPOsdLayer *l, const FPOsd *osd)
     ret |= text_set(&l->message, osd ? osd->message : NULL);
     ret |= text_set(&l->label, tl ? tl->label : NULL);
     l->message_alpha = osd ? av_clipd(osd->message_alpha, 0, 1) : 0;
-    if (!osd || !osd->gop || osd->nb_gop <= 0) {
-        av_freep(&l->gop);
-        l->nb_gop = 0;
-    } else if (osd->nb_gop != l->nb_gop || !l->gop ||
-               memcmp(osd->gop, l->gop, sizeof(*l->gop) * osd->nb_gop)) {
-        av_freep(&l->gop);
-        l->nb_gop = 0;
-        l->gop = av_memdup(osd->gop, sizeof(*osd->gop) * osd->nb_gop);
-        if (!l->gop)
-            return AVERROR(ENOMEM);
-        l->nb_gop = osd->nb_gop;
-        l->strip_stale = 1;
-    }
+    if (fp_osd_strip_set(&l->strip, osd ? osd->gop : NULL, osd ? osd->nb_gop : 0) < 0)
+        return AVERROR(ENOMEM);
     l->has_timeline = !!tl;
     if (!tl)
         return ret ? AVERROR(ENOMEM) : 0;
@@ -252,17 +237,6 @@ static void text_draw(FPOsdLayer *l, SDL_Renderer *renderer, TextBox *t, int x, 
     SDL_RenderCopy(renderer, t->tex, NULL, &at);
 }
 
-static SDL_Color type_colour(char type)
-{
-    switch (type) {
-    case 'I':
-    case 'K': return (SDL_Color){232, 84, 72, 255};
-    case 'P': return (SDL_Color){86, 196, 96, 255};
-    case 'B': return (SDL_Color){92, 148, 240, 255};
-    default: return (SDL_Color){176, 176, 176, 255};
-    }
-}
-
 /*
  * The bar graph at w x h: each column shows the largest packet of the frames
  * it covers, in the colour of its picture type; a keyframe among them puts a
@@ -297,7 +271,7 @@ static void graph_render(FPOsdLayer *l, SDL_Renderer *renderer, int w, int h)
         }
         if (top.bytes && l->tl.max_bytes) {
             int bar_h = FFMAX(1, (int)((int64_t)top.bytes * (h - 3) / l->tl.max_bytes));
-            SDL_Color c = type_colour(top.type);
+            SDL_Color c = fp_osd_type_colour(top.type);
             SDL_Rect r = {x, h - bar_h, 1, bar_h};
             SDL_FillRect(s, &r, SDL_MapRGBA(s->format, c.r, c.g, c.b, 224));
         }
@@ -310,104 +284,6 @@ static void graph_render(FPOsdLayer *l, SDL_Renderer *renderer, int w, int h)
     SDL_FreeSurface(s);
     if (l->graph)
         SDL_SetTextureBlendMode(l->graph, SDL_BLENDMODE_BLEND);
-}
-
-/* Glyphs of text, white, onto s with their top left corner at x, y. */
-static void blit_text(TTF_Font *font, SDL_Surface *s, const char *text, int x, int y)
-{
-    SDL_Surface *glyphs = TTF_RenderUTF8_Blended(font, text, (SDL_Color){255, 255, 255, 255});
-
-    if (!glyphs)
-        return;
-    SDL_SetSurfaceBlendMode(glyphs, SDL_BLENDMODE_BLEND);
-    SDL_BlitSurface(glyphs, NULL, s, &(SDL_Rect){x, y, glyphs->w, glyphs->h});
-    SDL_FreeSurface(glyphs);
-}
-
-/*
- * The GOP strip: a caption, then a box per frame in display order, in the
- * colour of its type, with its type and display number over its decode
- * number; the frame on screen framed in white. As many frames as fit in
- * out_w at full size, those around the frame on screen.
- */
-static void strip_render(FPOsdLayer *l, SDL_Renderer *renderer, int out_w)
-{
-    static const char caption[] = "GOP in display order; d: decode order";
-    int line_h = TTF_FontLineSkip(l->font), pad = FFMAX(2, l->font_px / 4), box_w = 0, w, h;
-    int first = 0, count = l->nb_gop, fit, current = 0;
-    char top[32], bottom[32];
-    SDL_Surface *s;
-
-    if (l->strip)
-        SDL_DestroyTexture(l->strip);
-    l->strip = NULL;
-    l->strip_stale = 0;
-    l->strip_px = l->font_px;
-    l->strip_out_w = out_w;
-    for (int i = 0; i < l->nb_gop; i++) {
-        if (l->gop[i].current)
-            current = i;
-        int tw = 0, bw = 0;
-        snprintf(top, sizeof(top), "%c%lld", l->gop[i].type, (long long)l->gop[i].display);
-        snprintf(bottom, sizeof(bottom), "d%lld", (long long)l->gop[i].decode);
-        TTF_SizeUTF8(l->font, top, &tw, NULL);
-        TTF_SizeUTF8(l->font, bottom, &bw, NULL);
-        box_w = FFMAX(box_w, FFMAX(tw, bw) + 2 * pad);
-    }
-    fit = FFMAX((out_w - 2 * pad) / (box_w + pad), 1);
-    if (count > fit) {
-        first = av_clip(current - fit / 2, 0, count - fit);
-        count = fit;
-    }
-    TTF_SizeUTF8(l->font, caption, &w, NULL);
-    w = FFMAX(w, count * (box_w + pad) - pad) + 2 * pad;
-    h = line_h + 2 * line_h + 2 * pad + 2 * pad;
-    s = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
-    if (!s)
-        return;
-    SDL_FillRect(s, NULL, SDL_MapRGBA(s->format, 0, 0, 0, BOX_ALPHA));
-    blit_text(l->font, s, caption, pad, pad);
-    for (int i = 0; i < count; i++) {
-        const FPOsdGopFrame *g = &l->gop[first + i];
-        SDL_Color c = type_colour(g->type);
-        SDL_Rect box = {pad + i * (box_w + pad), pad + line_h, box_w, 2 * line_h + 2 * pad};
-        SDL_Rect inner = {box.x + 2, box.y + 2, box.w - 4, box.h - 4};
-
-        SDL_FillRect(s, &box, g->current ? SDL_MapRGBA(s->format, 255, 255, 255, 255)
-                                         : SDL_MapRGBA(s->format, c.r, c.g, c.b, 255));
-        SDL_FillRect(s, &inner, SDL_MapRGBA(s->format, c.r / 2, c.g / 2, c.b / 2, 255));
-        snprintf(top, sizeof(top), "%c%lld", g->type, (long long)g->display);
-        snprintf(bottom, sizeof(bottom), "d%lld", (long long)g->decode);
-        blit_text(l->font, s, top, box.x + pad, box.y + pad);
-        blit_text(l->font, s, bottom, box.x + pad, box.y + pad + line_h);
-    }
-    l->strip = SDL_CreateTextureFromSurface(renderer, s);
-    l->strip_w = s->w;
-    l->strip_h = s->h;
-    SDL_FreeSurface(s);
-    if (l->strip)
-        SDL_SetTextureBlendMode(l->strip, SDL_BLENDMODE_BLEND);
-}
-
-/* The strip along the bottom, above the timeline when it shows, shrunk to the width. */
-static void strip_draw(FPOsdLayer *l, SDL_Renderer *renderer, int out_w, int bottom, int margin)
-{
-    SDL_Rect at;
-
-    if (!l->nb_gop || font_at(l, l->font_px) < 0)
-        return;
-    if (l->strip_stale || !l->strip || l->strip_px != l->font_px ||
-        l->strip_out_w != out_w - 2 * margin)
-        strip_render(l, renderer, out_w - 2 * margin);
-    if (!l->strip)
-        return;
-    at = (SDL_Rect){margin, 0, l->strip_w, l->strip_h};
-    if (at.w > out_w - 2 * margin) {
-        at.h = (int)av_rescale(at.h, out_w - 2 * margin, at.w);
-        at.w = out_w - 2 * margin;
-    }
-    at.y = bottom - at.h - margin;
-    SDL_RenderCopy(renderer, l->strip, NULL, &at);
 }
 
 static int track_x(const FPOsdLayer *l, double position)
@@ -470,7 +346,7 @@ void fp_osd_layer_draw(FPOsdLayer *l, SDL_Renderer *renderer)
 
     if (SDL_GetRendererOutputSize(renderer, &out_w, &out_h) || out_w <= 0 || out_h <= 0)
         return;
-    if (l->panel.text || l->message.text || l->label.text || l->nb_gop)
+    if (l->panel.text || l->message.text || l->label.text || fp_osd_strip_shown(l->strip))
         font_at(l, av_clip(out_h / 32, 12, 40));
     margin = FFMAX(l->font_px, 12) / 2;
     SDL_SetRenderDrawBlendMode(renderer, SDL_BLENDMODE_BLEND);
@@ -479,9 +355,11 @@ void fp_osd_layer_draw(FPOsdLayer *l, SDL_Renderer *renderer)
     if (l->shown)
         timeline_draw(l, renderer);
     /* Above the timeline and its label, or at the bottom. */
-    strip_draw(l, renderer, out_w,
-               l->shown ? l->band.y - (l->label.text ? l->font_px * 3 / 2 + 4 : 0) : out_h,
-               margin);
+    if (font_at(l, l->font_px) >= 0)
+        fp_osd_strip_draw(l->strip, renderer, l->font, l->font_px, out_w,
+                          l->shown ? l->band.y - (l->label.text ? l->font_px * 3 / 2 + 4 : 0)
+                                   : out_h,
+                          margin);
     text_draw(l, renderer, &l->panel, margin, margin, 0, out_w - 2 * margin, 1);
     if (l->message_alpha > 0)
         text_draw(l, renderer, &l->message, out_w - margin, margin, 1, out_w / 2, l->message_alpha);

@@ -66,6 +66,8 @@ static const struct {
     {"pause", FP_CMD_PAUSE}, {"play", FP_CMD_PLAY}, {"toggle", FP_CMD_TOGGLE},
     {"md5", FP_CMD_MD5},     {"quit", FP_CMD_QUIT},   {"info", FP_CMD_FRAME_INFO},
     {"timeline", FP_CMD_TIMELINE}, {"gop", FP_CMD_GOP}, {"headers", FP_CMD_HEADERS},
+    {"show-info", FP_CMD_INFO}, {"show-gop", FP_CMD_GOP_STRIP},
+    {"show-inspector", FP_CMD_INSPECTOR},
 };
 
 /* "25%", "12.5%": a place in the stream from 0 to 1. */
