@@ -20,6 +20,7 @@
 #include <libswscale/swscale.h>
 
 #include "check.h"
+#include "loupe_sdl.h"
 #include "render_sdl.h"
 #include "testutil.h"
 
@@ -292,6 +293,45 @@ end:
     av_frame_free(&frame);
 }
 
+/*
+ * The loupe's pixel under the pointer: where each corner of the decoded
+ * picture lands on screen for every rotation and mirror a display matrix
+ * asks for, worked out by hand, must map back to that corner.
+ */
+static void test_loupe_pixel_at(void)
+{
+    AVFrame frame = {.width = 32, .height = 24};
+    /* Source corners: top left, top right, bottom left, bottom right. */
+    static const int src[4][2] = {{0, 0}, {31, 0}, {0, 23}, {31, 23}};
+    static const struct {
+        FPOrientation o;
+        int at[4]; /* the display corner each source corner lands on: 0 TL, 1 TR, 2 BL, 3 BR */
+    } cases[] = {
+        {{0, 0}, {0, 1, 2, 3}},   {{90, 0}, {1, 3, 0, 2}},  {{180, 0}, {3, 2, 1, 0}},
+        {{270, 0}, {2, 0, 3, 1}}, {{0, 1}, {1, 0, 3, 2}},   {{90, 1}, {3, 1, 2, 0}},
+        {{180, 1}, {2, 3, 0, 1}}, {{270, 1}, {0, 2, 1, 3}},
+    };
+
+    for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+        FPOrientation o = cases[c].o;
+        int w = o.rotation % 180 ? 24 * 10 : 32 * 10, h = o.rotation % 180 ? 32 * 10 : 24 * 10;
+        FPLoupeView v = {.frame = &frame, .orientation = o, .box = {100, 50, w, h}};
+        int x, y;
+
+        for (int k = 0; k < 4; k++) {
+            int corner = cases[c].at[k];
+            int px = 100 + (corner & 1 ? w - 1 : 0), py = 50 + (corner & 2 ? h - 1 : 0);
+            CHECK_EQ_INT(fp_loupe_pixel_at(&v, px, py, &x, &y), 1);
+            if (x != src[k][0] || y != src[k][1])
+                printf("  rotation %d flip %d: display corner %d is pixel %d,%d, not %d,%d\n",
+                       o.rotation, o.hflip, corner, x, y, src[k][0], src[k][1]);
+            CHECK(x == src[k][0] && y == src[k][1]);
+        }
+        CHECK_EQ_INT(fp_loupe_pixel_at(&v, 99, 50, &x, &y), 0); /* the letterbox */
+        CHECK_EQ_INT(fp_loupe_pixel_at(&v, 100, 50 + h, &x, &y), 0);
+    }
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -306,6 +346,7 @@ int main(int argc, char **argv)
     RUN_TEST(test_detects_wrong_picture);
     RUN_TEST(test_overlay);
     RUN_TEST(test_timeline);
+    RUN_TEST(test_loupe_pixel_at);
     SDL_Quit();
     return CHECK_EXIT();
 }
