@@ -218,7 +218,8 @@ static void text_render(FPOsdLayer *l, SDL_Renderer *renderer, TextBox *t)
 static void text_draw(FPOsdLayer *l, SDL_Renderer *renderer, TextBox *t, int x, int y, int right,
                       int max_w, double alpha)
 {
-    SDL_Rect at;
+    SDL_Rect at, src;
+    int out_w, out_h;
 
     if (!t->text || font_at(l, l->font_px) < 0)
         return;
@@ -233,8 +234,15 @@ static void text_draw(FPOsdLayer *l, SDL_Renderer *renderer, TextBox *t, int x, 
     }
     if (right)
         at.x = x - at.w;
+    /* Taller than the window: the lines that fit, not smaller text. */
+    src = (SDL_Rect){0, 0, t->w, t->h};
+    SDL_GetRendererOutputSize(renderer, &out_w, &out_h);
+    if (at.y + at.h > out_h - at.y && out_h > 2 * at.y) {
+        src.h = (int)av_rescale(t->h, out_h - 2 * at.y, at.h);
+        at.h = out_h - 2 * at.y;
+    }
     SDL_SetTextureAlphaMod(t->tex, (Uint8)lrint(alpha * 255));
-    SDL_RenderCopy(renderer, t->tex, NULL, &at);
+    SDL_RenderCopy(renderer, t->tex, &src, &at);
 }
 
 /*

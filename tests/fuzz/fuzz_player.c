@@ -21,9 +21,9 @@
  *
  * Built with FP_FUZZ_CONTROL (the fuzz_control target), the last CONTROL_BYTES
  * bytes of the input are not media but commands: each byte picks a step, a
- * back-step, an exact, relative or keyframe seek, a short play, a pause or a
- * toggle, and the player runs them as a script (through a pipe) from a paused
- * start, then quits. FP_FUZZ_SHOW_SCRIPT=1 in the environment prints the script. That drives the seek, flush and step-history paths over
+ * back-step, an exact, relative or keyframe seek, a short play, a pause, a
+ * toggle, a pixel read or an A-B loop, and the player runs them as a script
+ * (through a pipe) from a paused start, then quits. FP_FUZZ_SHOW_SCRIPT=1 in the environment prints the script. That drives the seek, flush and step-history paths over
  * broken streams, which a plain run never reaches.
  */
 #include <errno.h>
@@ -200,7 +200,12 @@ static int control_line(char *line, size_t size, uint8_t byte)
     case 4: return snprintf(line, size, "seek %.2f key\n", arg * 0.25);
     case 5: return snprintf(line, size, "play\nwait %.2f\n", (arg & 3) * 0.05);
     case 6: return snprintf(line, size, "pause\n");
-    default: return snprintf(line, size, "toggle\n");
+    default: /* half toggles; the rest reads a pixel (some outside the picture) or loops */
+        if (arg < 16)
+            return snprintf(line, size, "toggle\n");
+        if (arg & 1)
+            return snprintf(line, size, "pixel %d %d\n", (arg * 37) & 511, (arg * 91) & 255);
+        return snprintf(line, size, "loop %.2f %.2f\n", (arg & 6) * 0.25, (arg & 6) * 0.25 + 0.5);
     }
 }
 
