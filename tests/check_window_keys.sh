@@ -35,19 +35,12 @@ cleanup() {
 trap cleanup EXIT
 fail() { echo "FAIL: $*"; [ -s "$work/err" ] && { echo "player stderr:"; cat "$work/err"; }; exit 1; }
 
-# -displayfd picks a free display number and writes it once the server is ready.
-exec 3>"$work/display"
-Xvfb -displayfd 3 -screen 0 1280x1024x24 -nolisten tcp >/dev/null 2>&1 &
-xvfb_pid=$!
-exec 3>&-
-for _ in $(seq 100); do [ -s "$work/display" ] && break; sleep 0.1; done
-export DISPLAY=:$(cat "$work/display")
-unset SDL_VIDEODRIVER
 
 # start MEDIA [OPTIONS...]: runs the player in $work, sets $window once its window is visible
 # and has the keyboard focus.
 # shellcheck source=tests/window_find.sh
 . "$(dirname "$0")/window_find.sh"
+start_xvfb "$work"
 start() {
     local media=$1
     shift

@@ -33,15 +33,9 @@ cleanup() {
 trap cleanup EXIT
 fail() { echo "FAIL: $*"; [ -s "$work/err" ] && { echo "player stderr:"; tail -20 "$work/err"; }; exit 1; }
 
-exec 3>"$work/display"
-Xvfb -displayfd 3 -screen 0 1280x1024x24 -nolisten tcp >/dev/null 2>&1 &
-xvfb_pid=$!
-exec 3>&-
-for _ in $(seq 100); do [ -s "$work/display" ] && break; sleep 0.1; done
-export DISPLAY=:$(cat "$work/display")
-unset SDL_VIDEODRIVER
 # shellcheck source=tests/window_find.sh
 . "$(dirname "$0")/window_find.sh"
+start_xvfb "$work"
 
 # send LINE: one script line to the player.
 send() { echo "$1" >&4; }

@@ -1,4 +1,19 @@
 # shellcheck shell=bash
+# Sourced by the window tests.
+
+# start_xvfb DIR: a private Xvfb (1280x1024) on a free display, which -displayfd writes to
+# DIR/display once the server is ready; exports DISPLAY, sets $xvfb_pid (the caller's cleanup
+# kills it) and leaves SDL to choose its X11 driver.
+start_xvfb() {
+    exec 3>"$1/display"
+    Xvfb -displayfd 3 -screen 0 1280x1024x24 -nolisten tcp >/dev/null 2>&1 &
+    xvfb_pid=$!
+    exec 3>&-
+    for _ in $(seq 100); do [ -s "$1/display" ] && break; sleep 0.1; done
+    export DISPLAY=:$(cat "$1/display")
+    unset SDL_VIDEODRIVER
+}
+
 # Sourced by the window tests. find_window MEDIA: sets $window to the visible window of the
 # player $player_pid playing MEDIA, waiting up to 20 s; fails (the caller's fail) when the
 # player exits first, or when none appears.
