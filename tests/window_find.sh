@@ -14,7 +14,7 @@ start_xvfb() {
     unset SDL_VIDEODRIVER
 }
 
-# Sourced by the window tests. find_window MEDIA: sets $window to the visible window of the
+# find_window MEDIA: sets $window to the visible window of the
 # player $player_pid playing MEDIA, waiting up to 20 s; fails (the caller's fail) when the
 # player exits first, or when none appears.
 find_window() {
