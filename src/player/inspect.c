@@ -84,6 +84,20 @@ int fp_inspect_gop_strip(FPPlayer *p, FPOsdGopFrame *strip, int max)
 
     if (gop_of_screen(p, &gop, frames, &why) < 0)
         return 0;
+    /*
+     * A long GOP is listed as a window around the frame, which would move with
+     * every frame played, and the strip be drawn anew each time: hold it still,
+     * moving it a half window at a time.
+     */
+    if (gop.end - gop.first > GOP_MAX) {
+        int64_t half = GOP_MAX / 2, anchor = gop.first + (gop.frame - gop.first) / half * half + half;
+        FPIndexGop still;
+
+        if (fp_index_gop(p->index, FFMIN(anchor, gop.end - 1), frames, GOP_MAX, &still) >= 0) {
+            still.frame = gop.frame;
+            gop = still;
+        }
+    }
     for (int i = 0; i < gop.count && n < max; i++, n++) {
         char type = frames[i].pict_type != AV_PICTURE_TYPE_NONE
                         ? av_get_picture_type_char(frames[i].pict_type)
