@@ -93,6 +93,7 @@ void fp_usage(FILE *out)
           "                                next (after the last: none), or none; the new\n"
           "                                track starts where the picture is\n"
           "  timeline                      keep the timeline on screen, or not (as 't')\n"
+          "  show-text TEXT                say TEXT over the picture for a second\n"
           "  show-info | show-gop | show-inspector\n"
           "                                show or hide a view, as 'i', 'g' and 'e' do\n"
           "  gop                           print the GOP around the frame shown: each frame's\n"

@@ -15,6 +15,9 @@ ffmpeg CLI and ffprobe made (tests/ref):
   headers - for codecs libavcodec's trace_headers reads (H.264, HEVC, MPEG-2, VP9, AV1), the
            "packet" part names the packet of the frame asked for: its size and pts are those
            of ffprobe's packet for that frame; other codecs are refused with a message.
+  panel  - in a window (SDL's offscreen driver), the first line of the 'i' panel
+           ('show-info') says what 'info' says of the frame: "frame N / TOTAL   TYPE[  key]"
+           (the panel's text, as --loglevel debug logs it).
   pixel  - 'pixel 0 0' prints x=0 y=0, the pixel format and a value for each component;
          - a pixel outside the picture is refused with a message, and the script goes on.
 """
@@ -167,14 +170,34 @@ def check_asset(media):
     return len(targets)
 
 
+def check_panel(media, targets):
+    script = "".join(f"frame {n}\ninfo\nshow-info\nshow-info\n" for n in targets) + "quit\n"
+    env = dict(os.environ, SDL_VIDEODRIVER="offscreen", SDL_AUDIODRIVER="dummy")
+    run = subprocess.run([player, "--loglevel", "debug", "-an", "--script", "-",
+                          os.path.join(assets, media)], input=script, capture_output=True,
+                         text=True, timeout=120, env=env)
+    infos = re.findall(r"^info n=(\S+) total=(\S+) .* type=(\S) key=(\d)", run.stdout, re.M)
+    panels = re.findall(r"osd: panel: (.*)$", run.stderr, re.M)
+    if run.returncode != 0 or len(infos) != len(targets) or len(panels) < len(targets):
+        fail(media, f"panel: exit {run.returncode}, {len(infos)} info lines, {len(panels)} panels")
+        return
+    for (n, total, kind, key), panel in zip(infos, panels):
+        want = f"frame {n} / {total}   {kind}{'  key' if key == '1' else ''}"
+        if panel.rstrip() != want:
+            fail(media, f"the 'i' panel says '{panel}', info says '{want}'")
+
+
 checked = 0
 for media in sorted(os.listdir(assets)):
     if os.path.exists(os.path.join(refs, media + ".framemd5")) and \
             os.path.exists(os.path.join(refs, "pict_types", media + ".txt")):
         checked += check_asset(media)
+        total = framemd5_count(os.path.join(refs, media + ".framemd5"))
+        if total >= 2:
+            check_panel(media, sorted({0, total // 2, total - 1}))
 
 for f in failures:
     print("FAIL:", f)
 if failures:
     sys.exit(1)
-print(f"PASS: gop, headers and pixel after {checked} landings on every asset")
+print(f"PASS: gop, headers, pixel and the panel after {checked} landings on every asset")

@@ -91,6 +91,21 @@ int fp_command_parse(const char *line, FPCommand *cmd, char *err, size_t err_siz
     cmd->count = 1;
     if (strlen(line) >= sizeof(buf))
         return fail(err, err_size, "%s", "line too long");
+    /* 'show-text TEXT': the rest of the line, as it is, over the picture for a second. */
+    while (isspace((unsigned char)*line))
+        line++;
+    if (!strncmp(line, "show-text", 9) && (!line[9] || isspace((unsigned char)line[9]))) {
+        const char *text = line + 9;
+        size_t len;
+
+        while (isspace((unsigned char)*text))
+            text++;
+        len = strcspn(text, "\r\n");
+        cmd->type = FP_CMD_SHOW_TEXT;
+        cmd->count = 1000;
+        snprintf(cmd->path, sizeof(cmd->path), "%.*s", (int)len, text);
+        return 0;
+    }
     strcpy(buf, line);
     n = split(buf, words);
     if (n < 0)

@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <libavutil/log.h>
 #include <libavutil/mem.h>
 
 #include "player_internal.h"
@@ -253,6 +254,8 @@ void fp_osd_update(FPPlayer *p)
         inspector_panel(p, f, &at, end);
     }
     osd.panel = panel[0] ? panel : NULL;
+    if (p->info && f && av_log_get_level() >= AV_LOG_DEBUG) /* for tests: what the panel says */
+        av_log(NULL, AV_LOG_DEBUG, "osd: panel: %.*s\n", (int)strcspn(panel, "\n"), panel);
     osd.message_alpha = o->drawn_alpha = message_alpha(p, fp_clock_now());
     osd.message = osd.message_alpha > 0 ? o->message : NULL;
     if (f && p->index && p->video_st) {
