@@ -21,7 +21,7 @@ if [ "${1:-}" = --window ]; then
 fi
 # A script that begins with 'pause' means its first frame: start paused, or a slow start (a
 # loaded machine) could play on before the script's first line arrives.
-first=$(sed -e 's/#.*//' "$script" | awk 'NF { print $1; exit }')
+first=$(awk '{ sub(/#.*/, "") } NF { print $1; exit }' "$script")
 [ "$first" = pause ] && mode="$mode --paused"
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
