@@ -14,9 +14,11 @@ start_xvfb() {
     unset SDL_VIDEODRIVER
 }
 
-# find_window MEDIA: sets $window to the visible window of the
-# player $player_pid playing MEDIA, waiting up to 20 s; fails (the caller's fail) when the
-# player exits first, or when none appears.
+# find_window MEDIA [try]: sets $window to the visible window of the player $player_pid
+# playing MEDIA, waiting up to 20 s; fails (the caller's fail) when the player exits first, or
+# when none appears. With "try", a window that never appears returns 1 instead, after saying
+# what the X server and the player were doing (a rare "no window" whose cause is not known yet:
+# the player runs to its end with a window no search lists).
 find_window() {
     window=
     for _ in $(seq 200); do
@@ -28,5 +30,10 @@ find_window() {
         kill -0 "$player_pid" 2>/dev/null || fail "the player exited before its window was found"
         sleep 0.1
     done
+    echo "no window for $1 after 20 s. The X server's windows:"
+    xwininfo -root -tree 2>&1 | grep -v 'has no name' | head -20 || true
+    echo "windows of pid $player_pid, visible or not: $(xdotool search --pid "$player_pid" 2>&1 | tr '\n' ' ')"
+    echo "player threads: $(ls "/proc/$player_pid/task" 2>/dev/null | wc -l), state: $(cut -d' ' -f3 "/proc/$player_pid/stat" 2>/dev/null), wchan: $(cat "/proc/$player_pid/wchan" 2>/dev/null)"
+    [ "${2:-}" = try ] && return 1
     fail "no window for $1"
 }

@@ -12,7 +12,7 @@ packages=(
     # tests: a second compiler and its sanitizer runtimes, valgrind, and a real X server
     clang libclang-rt-dev valgrind perl python3
     # windowed tests: an X server, a way to find and drive the window, and to grab it
-    xvfb xdotool imagemagick openbox wmctrl
+    xvfb xdotool imagemagick openbox wmctrl x11-utils
     # the A/V sync test's watcher (tests/avsync/avwatch.c) is an Xlib client
     libx11-dev
     # the trace viewer's test renders the page in headless Chromium
