@@ -19,9 +19,7 @@ int fp_index_gop(FPIndex *ix, int64_t frame, FPIndexGopFrame *frames, int max, F
     if (max < 1)
         return AVERROR(EINVAL);
     pthread_mutex_lock(&ix->lock);
-    ret = fp_index_order_ready(ix);
-    if (ret >= 0 && (frame < 0 || frame >= ix->order.frames))
-        ret = AVERROR(ERANGE);
+    ret = fp_index_frame_ready(ix, frame);
     if (ret >= 0) {
         /* key_at never decreases: the keyframe after the one found is the next in display
          * order, and is placed after frame. */

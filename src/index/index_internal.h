@@ -147,11 +147,14 @@ int fp_index_order_make(FPIndex *ix, IndexOrder *o);
 void fp_index_order_free(IndexOrder *o);
 
 /*
- * lookup.c, for gop.c. All three run under the lock.
+ * lookup.c, for gop.c. All of them run under the lock.
  */
 
 /** 0 when the display order is known, else why not: as fp_index_get() returns it. */
 int fp_index_order_ready(FPIndex *ix);
+
+/** 0 when display number frame can be looked up; else as fp_index_get() returns it. */
+int fp_index_frame_ready(FPIndex *ix, int64_t frame);
 
 /** Fill e with packet n, which exists (n < count). */
 void fp_index_fill(const FPIndex *ix, int64_t n, FPIndexEntry *e);

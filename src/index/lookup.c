@@ -21,6 +21,13 @@ int fp_index_order_ready(FPIndex *ix)
     return AVERROR(EAGAIN);
 }
 
+int fp_index_frame_ready(FPIndex *ix, int64_t frame)
+{
+    int ret = fp_index_order_ready(ix);
+
+    return ret < 0 ? ret : frame < 0 || frame >= ix->order.frames ? AVERROR(ERANGE) : 0;
+}
+
 /* Under lock. */
 static int64_t big_duration(const FPIndex *ix, int64_t packet)
 {
@@ -150,9 +157,7 @@ int fp_index_get(FPIndex *ix, int64_t frame, FPIndexEntry *e)
     int ret;
 
     pthread_mutex_lock(&ix->lock);
-    ret = fp_index_order_ready(ix);
-    if (ret >= 0 && (frame < 0 || frame >= ix->order.frames))
-        ret = AVERROR(ERANGE);
+    ret = fp_index_frame_ready(ix, frame);
     if (ret >= 0)
         fp_index_fill(ix, ix->order.display[frame], e);
     pthread_mutex_unlock(&ix->lock);
@@ -189,9 +194,7 @@ int fp_index_key_for_frame(FPIndex *ix, int64_t frame, FPIndexEntry *e)
     int ret;
 
     pthread_mutex_lock(&ix->lock);
-    ret = fp_index_order_ready(ix);
-    if (ret >= 0 && (frame < 0 || frame >= ix->order.frames))
-        ret = AVERROR(ERANGE);
+    ret = fp_index_frame_ready(ix, frame);
     if (ret >= 0) {
         at = fp_index_last_key_at_or_before(ix, 0, ix->order.nb_keys, frame);
         if (at >= 0)

@@ -396,8 +396,7 @@ void fp_osd_layer_draw_note(FPOsdLayer *l, SDL_Renderer *renderer, const char *t
     SDL_RenderCopy(renderer, l->note.tex, NULL, &(SDL_Rect){x, y, w, h});
 }
 
-/* The event's point in the renderer's output, which may have more pixels than the window. */
-static void output_point(SDL_Renderer *renderer, int wx, int wy, int *x, int *y)
+void fp_osd_output_point(SDL_Renderer *renderer, int wx, int wy, int *x, int *y)
 {
     int win_w, win_h, out_w, out_h;
 
@@ -425,7 +424,7 @@ int fp_osd_layer_pointer(FPOsdLayer *l, SDL_Renderer *renderer, const SDL_Event 
     layout(l, out_w, out_h);
     switch (ev->type) {
     case SDL_MOUSEMOTION:
-        output_point(renderer, ev->motion.x, ev->motion.y, &x, &y);
+        fp_osd_output_point(renderer, ev->motion.x, ev->motion.y, &x, &y);
         if (y >= l->band.y - l->band.h) { /* near the bottom edge: show it a while */
             l->hover_until = SDL_GetTicks64() + HOVER_MS;
             *redraw = !l->shown;
@@ -436,7 +435,7 @@ int fp_osd_layer_pointer(FPOsdLayer *l, SDL_Renderer *renderer, const SDL_Event 
                         .state = FP_POINTER_DRAG, .position = position_at(l, x)};
         return 1;
     case SDL_MOUSEBUTTONDOWN:
-        output_point(renderer, ev->button.x, ev->button.y, &x, &y);
+        fp_osd_output_point(renderer, ev->button.x, ev->button.y, &x, &y);
         if (!l->shown || y < l->band.y ||
             (ev->button.button != SDL_BUTTON_LEFT && ev->button.button != SDL_BUTTON_RIGHT))
             return 0;
@@ -445,7 +444,7 @@ int fp_osd_layer_pointer(FPOsdLayer *l, SDL_Renderer *renderer, const SDL_Event 
                         .state = FP_POINTER_PRESS, .position = position_at(l, x)};
         return 1;
     case SDL_MOUSEBUTTONUP:
-        output_point(renderer, ev->button.x, ev->button.y, &x, &y);
+        fp_osd_output_point(renderer, ev->button.x, ev->button.y, &x, &y);
         if (!l->drag_button || (ev->button.button == SDL_BUTTON_LEFT) != (l->drag_button == 1))
             return 0;
         *in = (FPInput){.type = FP_INPUT_TIMELINE, .button = l->drag_button,

@@ -66,6 +66,9 @@ void fp_osd_layer_draw_note(FPOsdLayer *layer, SDL_Renderer *renderer, const cha
 int fp_osd_layer_pointer(FPOsdLayer *layer, SDL_Renderer *renderer, const SDL_Event *ev,
                          FPInput *input, int *redraw);
 
+/** Window point wx, wy in the renderer's output, which may have more pixels than the window. */
+void fp_osd_output_point(SDL_Renderer *renderer, int wx, int wy, int *x, int *y);
+
 /**
  * @return 1 when the layer must be redrawn because time passed (the timeline
  *         hides after the pointer left it); 0 otherwise. Call it at every poll.

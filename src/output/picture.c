@@ -116,6 +116,19 @@ static int sws_matrix(enum AVColorSpace colorspace)
     }
 }
 
+struct SwsContext *fp_sws_for_screenshot(const AVFrame *frame, int width, int height,
+                                         int dst_width, int dst_height,
+                                         enum AVPixelFormat dst_format)
+{
+    struct SwsContext *sws =
+        sws_getContext(width, height, frame->format, dst_width, dst_height, dst_format,
+                       SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT, NULL, NULL, NULL);
+
+    if (sws)
+        fp_sws_set_colorspace(sws, frame);
+    return sws;
+}
+
 void fp_sws_set_colorspace(struct SwsContext *sws, const AVFrame *frame)
 {
     enum AVColorSpace colorspace = fp_frame_colorspace(frame);

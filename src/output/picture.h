@@ -9,6 +9,7 @@
 
 #include <libavformat/avformat.h>
 #include <libavutil/frame.h>
+#include <libavutil/pixfmt.h>
 
 #include "framepipe/video_sink.h" /* FPOrientation */
 
@@ -47,5 +48,18 @@ int fp_frame_full_range(const AVFrame *frame);
  * colour matrix and range; RGB output is full range.
  */
 void fp_sws_set_colorspace(struct SwsContext *sws, const AVFrame *frame);
+
+/**
+ * A libswscale context that converts width x height pixels of frame's format
+ * (the whole picture, or a region of it) to dst_width x dst_height of
+ * dst_format as framepipe's screenshots are made: bicubic, accurate rounding,
+ * full chroma interpolation, with the frame's own matrix and range (the whole
+ * frame's tags choose them, also for a region). Free it with sws_freeContext().
+ *
+ * @return the context; NULL when libswscale cannot convert the format.
+ */
+struct SwsContext *fp_sws_for_screenshot(const AVFrame *frame, int width, int height,
+                                         int dst_width, int dst_height,
+                                         enum AVPixelFormat dst_format);
 
 #endif /* FRAMEPIPE_SRC_PICTURE_H */

@@ -144,14 +144,11 @@ static int convert_region(const AVFrame *frame, const AVPixFmtDescriptor *desc, 
     ret = av_image_alloc(rgb, rgb_linesize, width, height, AV_PIX_FMT_RGB24, 32);
     if (ret < 0)
         return ret;
-    sws = sws_getContext(width, height, frame->format, width, height, AV_PIX_FMT_RGB24,
-                         SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT, NULL, NULL, NULL);
+    sws = fp_sws_for_screenshot(frame, width, height, width, height, AV_PIX_FMT_RGB24);
     if (!sws) {
         av_freep(&rgb[0]);
         return AVERROR(ENOSYS);
     }
-    /* The whole frame's tags and size choose the matrix, not the region's. */
-    fp_sws_set_colorspace(sws, frame);
     sws_scale(sws, src, frame->linesize, 0, height, rgb, rgb_linesize);
     sws_freeContext(sws);
     return 0;

@@ -46,7 +46,7 @@ typedef struct FPPixel {
     uint8_t palette_rgba[4];
     /**
      * The pixel as shown, 8-bit R, G, B: the frame converted to RGB24 with its
-     * own colour matrix and range (fp_sws_set_colorspace(), as the screenshot
+     * own colour matrix and range (fp_sws_for_screenshot(), as the screenshot
      * converts it: bicubic, accurate rounding, full chroma interpolation) at its
      * coded size. Alpha is not applied. For an 8-bit picture with square
      * pixels this is the R, G, B of the screenshot's pixel (which keeps alpha

@@ -397,17 +397,6 @@ int fp_render_redraw(FPRender *r)
     return 0;
 }
 
-/* Where the pointer is in the renderer's output, which may have more pixels than the window. */
-static void pointer_in_output(FPRender *r, int x, int y)
-{
-    int win_w, win_h, out_w, out_h;
-
-    SDL_GetWindowSize(r->window, &win_w, &win_h);
-    SDL_GetRendererOutputSize(r->renderer, &out_w, &out_h);
-    r->pointer_x = win_w > 0 ? (int)av_rescale(x, out_w, win_w) : x;
-    r->pointer_y = win_h > 0 ? (int)av_rescale(y, out_h, win_h) : y;
-}
-
 static int handle_event(FPRender *r, const SDL_Event *ev, FPInput *in)
 {
     memset(in, 0, sizeof(*in));
@@ -445,7 +434,8 @@ static int handle_event(FPRender *r, const SDL_Event *ev, FPInput *in)
         int redraw, ret = fp_osd_layer_pointer(r->osd, r->renderer, ev, in, &redraw);
 
         if (ev->type == SDL_MOUSEMOTION) {
-            pointer_in_output(r, ev->motion.x, ev->motion.y);
+            fp_osd_output_point(r->renderer, ev->motion.x, ev->motion.y, &r->pointer_x,
+                                &r->pointer_y);
             redraw |= r->loupe;
         }
         if (redraw)

@@ -33,12 +33,10 @@ static int convert(const AVFrame *src, AVFrame *dst)
     ret = av_frame_get_buffer(dst, 0);
     if (ret < 0)
         return ret;
-    sws = sws_getContext(src->width, src->height, src->format, dst->width, dst->height,
-                         dst->format, SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT, NULL,
-                         NULL, NULL);
+    sws = fp_sws_for_screenshot(src, src->width, src->height, dst->width, dst->height,
+                                dst->format);
     if (!sws)
         return AVERROR(ENOSYS);
-    fp_sws_set_colorspace(sws, src);
     sws_scale(sws, (const uint8_t *const *)src->data, src->linesize, 0, src->height, dst->data,
               dst->linesize);
     sws_freeContext(sws);

@@ -81,8 +81,7 @@ int fp_headers_read(const char *path, const FPHeadersQuery *q, char **text)
         av_bprintf(&out, "extradata\n%s", one.str);
     seek_to_key(fmt, q);
     while (max-- > 0 && (ret = av_read_frame(fmt, pkt)) >= 0) {
-        int target = pkt->stream_index == q->stream_index &&
-                     (q->pos >= 0 ? pkt->pos == q->pos : pkt->pts == q->pts);
+        int target = q->pos >= 0 ? pkt->pos == q->pos : pkt->pts == q->pts;
 
         if (pkt->stream_index != q->stream_index) {
             av_packet_unref(pkt);

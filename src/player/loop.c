@@ -34,7 +34,7 @@ void fp_idle(FPPlayer *p, double seconds)
         av_usleep((unsigned)(seconds * 1e6));
 }
 
-static void redraw(FPPlayer *p)
+void fp_redraw(FPPlayer *p)
 {
     for (int i = 0; i < p->nb_sinks; i++)
         if (p->sinks[i]->redraw)
@@ -416,7 +416,7 @@ static int start_sound(FPPlayer *p)
         start_command(p, &seek); /* a seek by the audio clock is done at once */
     memset(&p->op, 0, sizeof(p->op));
     fp_pacing_set_paused(p, p->opts.start_paused);
-    redraw(p);
+    fp_redraw(p);
     return 0;
 }
 

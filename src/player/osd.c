@@ -34,13 +34,6 @@
 #define FADE_SECONDS 0.25
 #define MAX_BARS 4096
 
-static void redraw(FPPlayer *p)
-{
-    for (int i = 0; i < p->nb_sinks; i++)
-        if (p->sinks[i]->redraw)
-            p->sinks[i]->redraw(p->sinks[i]);
-}
-
 /* "1:02.480", or "1:02:03.480" from an hour on. */
 static void clock_text(double seconds, char *buf, size_t size)
 {
@@ -277,7 +270,7 @@ void fp_osd_refresh(FPPlayer *p)
     if (!p->window)
         return;
     fp_osd_update(p);
-    redraw(p);
+    fp_redraw(p);
 }
 
 void fp_osd_show_text(FPPlayer *p, const char *text, double seconds)
@@ -291,15 +284,15 @@ void fp_osd_show_text(FPPlayer *p, const char *text, double seconds)
 
 void fp_osd_message(FPPlayer *p, const char *fmt, ...)
 {
+    char text[sizeof(p->osd.message)];
     va_list args;
 
     if (!p->window)
         return;
     va_start(args, fmt);
-    vsnprintf(p->osd.message, sizeof(p->osd.message), fmt, args);
+    vsnprintf(text, sizeof(text), fmt, args);
     va_end(args);
-    p->osd.message_until = fp_clock_now() + MESSAGE_SECONDS;
-    fp_osd_refresh(p);
+    fp_osd_show_text(p, text, MESSAGE_SECONDS);
 }
 
 void fp_osd_tick(FPPlayer *p)

@@ -244,6 +244,9 @@ void fp_command_done(FPPlayer *p, uint64_t id);
 /* Wait up to seconds while still answering the window and the inbox. */
 void fp_idle(FPPlayer *p, double seconds);
 
+/* Every sink shows its last picture again (what is drawn over it may have changed). */
+void fp_redraw(FPPlayer *p);
+
 /* ---- intake.c ---- */
 
 double fp_ts_seconds(const FPPlayer *p, int64_t ts);
