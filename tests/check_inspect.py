@@ -179,7 +179,9 @@ def check_panel(media, targets):
     infos = re.findall(r"^info n=(\S+) total=(\S+) .* type=(\S) key=(\d)", run.stdout, re.M)
     panels = re.findall(r"osd: panel: (.*)$", run.stderr, re.M)
     if run.returncode != 0 or len(infos) != len(targets) or len(panels) < len(targets):
-        fail(media, f"panel: exit {run.returncode}, {len(infos)} info lines, {len(panels)} panels")
+        report = [l for l in run.stderr.splitlines() if not l.startswith("osd: ")]
+        fail(media, f"panel: exit {run.returncode}, {len(infos)} info lines, {len(panels)} panels: "
+                    + "\n".join(report[-100:]))
         return
     for (n, total, kind, key), panel in zip(infos, panels):
         want = f"frame {n} / {total}   {kind}{'  key' if key == '1' else ''}"

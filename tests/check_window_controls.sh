@@ -34,26 +34,15 @@ cleanup() {
 trap cleanup EXIT
 fail() { echo "FAIL: $*"; [ -s "$work/err" ] && { echo "player stderr:"; cat "$work/err"; }; exit 1; }
 
+# shellcheck source=tests/window_find.sh
+. "$(dirname "$0")/window_find.sh"
 # start_x WxH: a private X server with that screen, and openbox on it (any earlier one stops).
 start_x() {
     [ -n "$wm_pid" ] && kill "$wm_pid" 2>/dev/null && wait "$wm_pid" 2>/dev/null
     [ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null && wait "$xvfb_pid" 2>/dev/null
-    rm -f "$work/display"
-    # -displayfd picks a free display number and writes it once the server is ready.
-    exec 3>"$work/display"
-    Xvfb -displayfd 3 -screen 0 "${1}x24" -nolisten tcp >/dev/null 2>&1 &
-    xvfb_pid=$!
-    exec 3>&-
-    for _ in $(seq 100); do [ -s "$work/display" ] && break; sleep 0.1; done
-    export DISPLAY=:$(cat "$work/display")
-    HOME=$work openbox --sm-disable >/dev/null 2>&1 &
-    wm_pid=$!
-    for _ in $(seq 100); do
-        xprop -root _NET_SUPPORTING_WM_CHECK 2>/dev/null | grep -q window && break
-        sleep 0.1
-    done
+    start_xvfb "$work" "$1"
+    start_wm "$work"
 }
-unset SDL_VIDEODRIVER
 start_x 1920x1080
 
 # start MEDIA [OPTIONS...]: runs the player, sets $window once its window is visible.
@@ -62,14 +51,7 @@ start() {
     shift
     "$player" "$@" "$media" 2>"$work/err" &
     player_pid=$!
-    # A search fails outright when a window it looks at goes away meanwhile: try again.
-    window=
-    for _ in $(seq 200); do
-        window=$(xdotool search --onlyvisible --name "$(basename "$media")" 2>/dev/null | head -1) || true
-        [ -n "$window" ] && break
-        sleep 0.1
-    done
-    [ -n "$window" ] || fail "no window for $media"
+    find_window "$media"
     xdotool windowfocus --sync "$window"
     sleep 0.5 # the first frame reaches the window
 }

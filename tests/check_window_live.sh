@@ -35,25 +35,12 @@ cleanup() {
 trap cleanup EXIT
 fail() { echo "FAIL: $*"; [ -s "$work/err" ] && { echo "player stderr:"; cat "$work/err"; }; exit 1; }
 
-# -displayfd picks a free display number and writes it once the server is ready.
-exec 3>"$work/display"
-Xvfb -displayfd 3 -screen 0 1920x1080x24 -nolisten tcp >/dev/null 2>&1 &
-xvfb_pid=$!
-exec 3>&-
-for _ in $(seq 100); do [ -s "$work/display" ] && break; sleep 0.1; done
-export DISPLAY=:$(cat "$work/display")
-HOME=$work openbox --sm-disable >/dev/null 2>&1 &
-wm_pid=$!
-# The property names the window once openbox runs; before, xprop says "no such atom on any
-# window" or "not found". (A pattern match, not grep -q, which fails the pipe under pipefail.)
-wm_running() { [[ "$(xprop -root _NET_SUPPORTING_WM_CHECK 2>/dev/null)" == *"window id"* ]]; }
-for _ in $(seq 100); do wm_running && break; sleep 0.1; done
-wm_running || fail "openbox did not start: $(xprop -root _NET_SUPPORTING_WM_CHECK 2>&1)"
-unset SDL_VIDEODRIVER
-
-# start MEDIA [OPTIONS...]: runs the player, sets $window once its window is visible.
 # shellcheck source=tests/window_find.sh
 . "$(dirname "$0")/window_find.sh"
+start_xvfb "$work" 1920x1080
+start_wm "$work"
+
+# start MEDIA [OPTIONS...]: runs the player, sets $window once its window is visible.
 start() {
     local media=$1
     shift

@@ -1,17 +1,44 @@
 # shellcheck shell=bash
 # Sourced by the window tests.
 
-# start_xvfb DIR: a private Xvfb (1280x1024) on a free display, which -displayfd writes to
-# DIR/display once the server is ready; exports DISPLAY, sets $xvfb_pid (the caller's cleanup
-# kills it) and leaves SDL to choose its X11 driver.
+# start_xvfb DIR [WxH]: a private Xvfb (1280x1024 unless given) on a free display, which
+# -displayfd writes to DIR/display once the server is ready (waiting up to 30 s: a loaded
+# machine can be slow); exports DISPLAY, sets $xvfb_pid (the caller's cleanup kills it) and
+# leaves SDL to choose its X11 driver.
 start_xvfb() {
+    rm -f "$1/display"
     exec 3>"$1/display"
-    Xvfb -displayfd 3 -screen 0 1280x1024x24 -nolisten tcp >/dev/null 2>&1 &
+    Xvfb -displayfd 3 -screen 0 "${2:-1280x1024}x24" -nolisten tcp >/dev/null 2>&1 &
     xvfb_pid=$!
     exec 3>&-
-    for _ in $(seq 100); do [ -s "$1/display" ] && break; sleep 0.1; done
+    for _ in $(seq 300); do [ -s "$1/display" ] && break; sleep 0.1; done
+    [ -s "$1/display" ] || fail "Xvfb did not start in 30 s"
     export DISPLAY=:$(cat "$1/display")
     unset SDL_VIDEODRIVER
+}
+
+# wm_running: openbox manages the screen. The root window's property names its check window
+# once it runs; before, xprop says "no such atom on any window" or "not found".
+wm_running() { [[ "$(xprop -root _NET_SUPPORTING_WM_CHECK 2>/dev/null)" == *"window id"* ]]; }
+
+# start_wm DIR: openbox on $DISPLAY, its output in DIR/openbox.log; sets $wm_pid. Waits up to
+# 30 s, starting it once more if it exits meanwhile; fails with its output when it never runs.
+start_wm() {
+    local attempt
+    for attempt in 1 2; do
+        HOME=$1 openbox --sm-disable >"$1/openbox.log" 2>&1 &
+        wm_pid=$!
+        for _ in $(seq 300); do
+            wm_running && return
+            kill -0 "$wm_pid" 2>/dev/null || break
+            sleep 0.1
+        done
+        echo "openbox, attempt $attempt, did not start: $(xprop -root _NET_SUPPORTING_WM_CHECK 2>&1)"
+        sed 's/^/  openbox: /' "$1/openbox.log" | head -20
+        kill "$wm_pid" 2>/dev/null
+        wait "$wm_pid" 2>/dev/null
+    done
+    fail "openbox did not start"
 }
 
 # find_window MEDIA [try]: sets $window to the visible window of the player $player_pid

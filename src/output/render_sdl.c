@@ -13,6 +13,7 @@
 #include "osd_sdl.h"
 #include "picture.h"
 #include "render_sdl.h"
+#include "x11_errors.h"
 
 struct FPRender {
     SDL_Window *window;
@@ -137,6 +138,7 @@ int fp_render_open(FPRender **out, const FPRenderOptions *o)
         return AVERROR(ENOMEM);
     }
     r->pointer_x = r->pointer_y = -1;
+    fp_x11_forgive_wakeup_errors();
     if (SDL_InitSubSystem(SDL_INIT_VIDEO)) {
         fp_osd_layer_free(&r->osd);
         av_frame_free(&r->kept);
