@@ -20,6 +20,7 @@ struct FPRender {
     SDL_Renderer *renderer;
     SDL_Texture *texture;
     char driver[32];
+    int convert_all; /* the software renderer: libswscale converts every picture to RGB */
     /* What the texture was made for; a change of any of these makes a new one. */
     int tex_width, tex_height;
     Uint32 tex_format;
@@ -121,6 +122,9 @@ static int choose_renderer(FPRender *r, const FPRenderOptions *o, int width, int
         return sdl_error("SDL_CreateRenderer");
     if (!SDL_GetRendererInfo(r->renderer, &info))
         snprintf(r->driver, sizeof(r->driver), "%s", info.name);
+    /* SDL's software renderer converts YUV as it draws, more slowly than libswscale's
+     * unscaled converters into an RGB texture (README, Benchmarks). */
+    r->convert_all = !strcmp(r->driver, "software");
     return 0;
 }
 
@@ -159,8 +163,9 @@ int fp_render_open(FPRender **out, const FPRenderOptions *o)
     }
     /* Shown only now: the renderer probe may have replaced the first window. */
     SDL_ShowWindow(r->window);
-    av_log(NULL, AV_LOG_VERBOSE, "render: SDL renderer %s, window %dx%d\n", r->driver, width,
-           height);
+    av_log(NULL, AV_LOG_VERBOSE, "render: SDL renderer %s, window %dx%d, %s\n", r->driver, width,
+           height, r->convert_all ? "pictures converted to RGB by libswscale"
+                                  : "YUV pictures converted by SDL");
     *out = r;
     return 0;
 }
@@ -190,8 +195,10 @@ static int sdl_yuv_mode_for(const AVFrame *f)
     }
 }
 
-static Uint32 texture_format_for(const AVFrame *f, int yuv_mode)
+static Uint32 texture_format_for(const FPRender *r, const AVFrame *f, int yuv_mode)
 {
+    if (r->convert_all)
+        return SDL_PIXELFORMAT_ARGB8888;
     /* Negative line sizes (bottom-up pictures) are left to libswscale. */
     for (int i = 0; i < 3 && f->data[i]; i++)
         if (f->linesize[i] < 0)
@@ -262,7 +269,7 @@ static int upload_converted(FPRender *r, const AVFrame *f)
 static int upload(FPRender *r, const AVFrame *f)
 {
     int yuv_mode = sdl_yuv_mode_for(f);
-    Uint32 format = texture_format_for(f, yuv_mode);
+    Uint32 format = texture_format_for(r, f, yuv_mode);
     int ret;
 
     if (format == SDL_PIXELFORMAT_ARGB8888)

@@ -7,6 +7,7 @@
 #include "framepipe/player.h"
 #include "compat.h"
 #include "decode.h"
+#include "picture_pool.h"
 
 #define MAX_SKIPPED_AFTER_SEEK 300
 
@@ -22,27 +23,32 @@ struct FPDecoder {
     atomic_llong skipping_sent; /* packets sent so */
     atomic_int fatal_error;
     int64_t max_pixels; /* 0: libavcodec's own bound */
+    FPPicturePool *pictures; /* video: where pictures are decoded into */
     atomic_int too_large_width, too_large_height;
     FPTrace *trace;
     const char *thread_name; /* for the trace */
 };
 
 /*
- * The picture size limit, applied where a decoder asks for a picture: before
- * the allocation, and with the size the bitstream claimed at hand, so that the
- * error can name it. (AVCodecContext.max_pixels refuses at the same point but
- * keeps the size to itself.) Runs on libavcodec's frame threads too.
+ * Where a decoder asks for a picture. First the size limit, before the
+ * allocation and with the size the bitstream claimed at hand, so that the
+ * error can name it (AVCodecContext.max_pixels refuses at the same point but
+ * keeps the size to itself). Then the buffer, from the picture pool where it
+ * serves the format, else from libavcodec. Runs on libavcodec's frame threads
+ * too, several at once: atomics, and the pool's lock.
  */
 static int get_buffer(AVCodecContext *avctx, AVFrame *frame, int flags)
 {
     FPDecoder *d = avctx->opaque;
+    int ret;
 
     if (d->max_pixels > 0 && (int64_t)frame->width * frame->height > d->max_pixels) {
         atomic_store(&d->too_large_height, frame->height);
         atomic_store(&d->too_large_width, frame->width);
         return AVERROR(EINVAL);
     }
-    return avcodec_default_get_buffer2(avctx, frame, flags);
+    ret = fp_picture_pool_get(d->pictures, avctx, frame);
+    return ret == AVERROR(ENOSYS) ? avcodec_default_get_buffer2(avctx, frame, flags) : ret;
 }
 
 int fp_decoder_open(FPDecoder **out, const AVStream *st, int64_t max_pixels)
@@ -79,7 +85,10 @@ int fp_decoder_open(FPDecoder **out, const AVStream *st, int64_t max_pixels)
         d->avctx->thread_type = FF_THREAD_SLICE;
     d->max_pixels = max_pixels;
     atomic_init(&d->skip_before, AV_NOPTS_VALUE);
-    if (st->codecpar->codec_type == AVMEDIA_TYPE_VIDEO && max_pixels > 0) {
+    if (st->codecpar->codec_type == AVMEDIA_TYPE_VIDEO) {
+        ret = fp_picture_pool_alloc(&d->pictures);
+        if (ret < 0)
+            goto fail;
         d->avctx->opaque = d;
         d->avctx->get_buffer2 = get_buffer; /* thread-safe: atomics and libavcodec's own */
         fp_codec_callbacks_thread_safe(d->avctx);
@@ -303,6 +312,7 @@ void fp_decoder_free(FPDecoder **pd)
         return;
     fp_decoder_join(d);
     avcodec_free_context(&d->avctx);
+    fp_picture_pool_free(&d->pictures); /* frames still out keep their buffers */
     av_freep(pd);
 }
 
