@@ -9,6 +9,7 @@
 #include <libavutil/log.h>
 #include <libavutil/mem.h>
 
+#include "glyphs.h"
 #include "osd_sdl.h"
 #include "osd_strip.h"
 
@@ -25,6 +26,7 @@ typedef struct TextBox {
 
 struct FPOsdLayer {
     TTF_Font *font;
+    FPGlyphs *glyphs;     /* the font's glyphs, rendered once */
     int font_px, font_failed, ttf_started;
     TextBox panel, message, label, note;
     double message_alpha;
@@ -48,6 +50,8 @@ struct FPOsdLayer {
 int fp_osd_layer_alloc(FPOsdLayer **out)
 {
     *out = av_mallocz(sizeof(**out));
+    if (*out && fp_glyphs_alloc(&(*out)->glyphs) < 0)
+        av_freep(out);
     return *out ? 0 : AVERROR(ENOMEM);
 }
 
@@ -73,6 +77,7 @@ void fp_osd_layer_free(FPOsdLayer **pl)
         SDL_DestroyTexture(l->graph);
     fp_osd_strip_free(&l->strip);
     av_freep(&l->bars);
+    fp_glyphs_free(&l->glyphs); /* before the font closes: SDL_ttf made them */
     if (l->font)
         TTF_CloseFont(l->font);
     if (l->ttf_started)
@@ -150,6 +155,7 @@ static int font_at(FPOsdLayer *l, int px)
     if (l->font)
         TTF_CloseFont(l->font);
     l->font = NULL;
+    fp_glyphs_reset(l->glyphs);
     if (forced)
         l->font = TTF_OpenFont(forced, px);
     for (size_t i = 0; !l->font && i < FF_ARRAY_ELEMS(candidates); i++)
@@ -164,23 +170,21 @@ static int font_at(FPOsdLayer *l, int px)
     return 0;
 }
 
-/* One line of glyphs after another on a dark translucent box, into t's texture. */
+/*
+ * One line of glyphs after another on a dark translucent box, into t's
+ * texture; the texture is kept while the box keeps its size.
+ */
 static void text_render(FPOsdLayer *l, SDL_Renderer *renderer, TextBox *t)
 {
     int margin = l->font_px / 3 + 2, line_h = TTF_FontLineSkip(l->font), lines = 0, width = 0;
     char *copy = av_strdup(t->text), *line, *save = NULL;
     SDL_Surface *box = NULL;
 
-    if (t->tex)
-        SDL_DestroyTexture(t->tex);
-    t->tex = NULL;
     t->stale = 0;
     if (!copy)
         return;
     for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-        int w = 0;
-        TTF_SizeUTF8(l->font, line, &w, NULL);
-        width = FFMAX(width, w);
+        width = FFMAX(width, fp_glyphs_width(l->glyphs, l->font, line));
         lines++;
     }
     strcpy(copy, t->text);
@@ -191,24 +195,27 @@ static void text_render(FPOsdLayer *l, SDL_Renderer *renderer, TextBox *t)
         SDL_FillRect(box, NULL, SDL_MapRGBA(box->format, 0, 0, 0, BOX_ALPHA));
         save = NULL;
         line = strtok_r(copy, "\n", &save);
-        for (int y = margin; line; line = strtok_r(NULL, "\n", &save), y += line_h) {
-            SDL_Surface *glyphs =
-                TTF_RenderUTF8_Blended(l->font, line, (SDL_Color){255, 255, 255, 255});
-            if (glyphs) {
-                SDL_Rect at = {margin, y, glyphs->w, glyphs->h};
-                SDL_SetSurfaceBlendMode(glyphs, SDL_BLENDMODE_BLEND);
-                SDL_BlitSurface(glyphs, NULL, box, &at);
-                SDL_FreeSurface(glyphs);
-            }
+        for (int y = margin; line; line = strtok_r(NULL, "\n", &save), y += line_h)
+            fp_glyphs_blit(l->glyphs, l->font, line, box, margin, y);
+        if (t->tex && (t->w != box->w || t->h != box->h)) {
+            SDL_DestroyTexture(t->tex);
+            t->tex = NULL;
         }
-        t->tex = SDL_CreateTextureFromSurface(renderer, box);
+        if (!t->tex) {
+            t->tex = SDL_CreateTexture(renderer, SDL_PIXELFORMAT_ARGB8888,
+                                       SDL_TEXTUREACCESS_STATIC, box->w, box->h);
+            if (t->tex)
+                SDL_SetTextureBlendMode(t->tex, SDL_BLENDMODE_BLEND);
+        }
+        if (t->tex && SDL_UpdateTexture(t->tex, NULL, box->pixels, box->pitch)) {
+            SDL_DestroyTexture(t->tex);
+            t->tex = NULL;
+        }
         t->w = box->w;
         t->h = box->h;
         SDL_FreeSurface(box);
     }
     av_free(copy);
-    if (t->tex)
-        SDL_SetTextureBlendMode(t->tex, SDL_BLENDMODE_BLEND);
 }
 
 /*
