@@ -23,14 +23,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# -displayfd picks a free display number and writes it once the server is ready.
-exec 3>"$work/display"
-Xvfb -displayfd 3 -screen 0 1920x1080x24 -nolisten tcp >/dev/null 2>&1 &
-xvfb_pid=$!
-exec 3>&-
-for _ in $(seq 100); do [ -s "$work/display" ] && break; sleep 0.1; done
-export DISPLAY=:$(cat "$work/display")
-unset SDL_VIDEODRIVER
+fail() { echo "FAIL: $*"; exit 1; }
+# shellcheck source=tests/window_find.sh
+. "$(dirname "$0")/window_find.sh"
+start_xvfb "$work" 1920x1080
 
 "$player" --paused "$media" 2>"$work/err" &
 player_pid=$!

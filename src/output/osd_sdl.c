@@ -371,7 +371,7 @@ void fp_osd_layer_draw(FPOsdLayer *l, SDL_Renderer *renderer)
         timeline_draw(l, renderer);
     /* Above the timeline and its label, or at the bottom. */
     if (font_at(l, l->font_px) >= 0)
-        fp_osd_strip_draw(l->strip, renderer, l->font, l->font_px, out_w,
+        fp_osd_strip_draw(l->strip, renderer, l->font, l->glyphs, l->font_px, out_w,
                           l->shown ? l->band.y - (l->label.text ? l->font_px * 3 / 2 + 4 : 0)
                                    : out_h,
                           margin);

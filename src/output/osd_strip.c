@@ -80,26 +80,14 @@ SDL_Color fp_osd_type_colour(char type)
     }
 }
 
-/* Glyphs of text, white, onto s with their top left corner at x, y. */
-static void blit_text(TTF_Font *font, SDL_Surface *s, const char *text, int x, int y)
-{
-    SDL_Surface *glyphs = TTF_RenderUTF8_Blended(font, text, (SDL_Color){255, 255, 255, 255});
-
-    if (!glyphs)
-        return;
-    SDL_SetSurfaceBlendMode(glyphs, SDL_BLENDMODE_BLEND);
-    SDL_BlitSurface(glyphs, NULL, s, &(SDL_Rect){x, y, glyphs->w, glyphs->h});
-    SDL_FreeSurface(glyphs);
-}
-
 /*
  * The GOP strip: a caption, then a box per frame in display order, in the
  * colour of its type, with its type and display number over its decode
  * number; the frame on screen framed in white. As many frames as fit in
  * out_w at full size, those around the frame on screen.
  */
-static void strip_render(FPOsdStrip *l, SDL_Renderer *renderer, TTF_Font *font, int font_px,
-                         int out_w)
+static void strip_render(FPOsdStrip *l, SDL_Renderer *renderer, TTF_Font *font,
+                         FPGlyphs *glyphs, int font_px, int out_w)
 {
     static const char caption[] = "GOP in display order; d: decode order";
     int line_h = TTF_FontLineSkip(font), pad = FFMAX(2, font_px / 4), box_w = 0, w, h;
@@ -115,26 +103,24 @@ static void strip_render(FPOsdStrip *l, SDL_Renderer *renderer, TTF_Font *font, 
     l->strip_out_w = out_w;
     current = FFMAX(l->gop_current, 0);
     for (int i = 0; i < l->nb_gop; i++) {
-        int tw = 0, bw = 0;
         snprintf(top, sizeof(top), "%c%lld", l->gop[i].type, (long long)l->gop[i].display);
         snprintf(bottom, sizeof(bottom), "d%lld", (long long)l->gop[i].decode);
-        TTF_SizeUTF8(font, top, &tw, NULL);
-        TTF_SizeUTF8(font, bottom, &bw, NULL);
-        box_w = FFMAX(box_w, FFMAX(tw, bw) + 2 * pad);
+        box_w = FFMAX(box_w, FFMAX(fp_glyphs_width(glyphs, font, top),
+                                   fp_glyphs_width(glyphs, font, bottom)) + 2 * pad);
     }
     fit = FFMAX((out_w - 2 * pad) / (box_w + pad), 1);
     if (count > fit) {
         first = av_clip(current - fit / 2, 0, count - fit);
         count = fit;
     }
-    TTF_SizeUTF8(font, caption, &w, NULL);
+    w = fp_glyphs_width(glyphs, font, caption);
     w = FFMAX(w, count * (box_w + pad) - pad) + 2 * pad;
     h = line_h + 2 * line_h + 2 * pad + 2 * pad;
     s = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
     if (!s)
         return;
     SDL_FillRect(s, NULL, SDL_MapRGBA(s->format, 0, 0, 0, BOX_ALPHA));
-    blit_text(font, s, caption, pad, pad);
+    fp_glyphs_blit(glyphs, font, caption, s, pad, pad);
     for (int i = 0; i < count; i++) {
         const FPOsdGopFrame *g = &l->gop[first + i];
         SDL_Color c = fp_osd_type_colour(g->type);
@@ -145,8 +131,8 @@ static void strip_render(FPOsdStrip *l, SDL_Renderer *renderer, TTF_Font *font, 
         SDL_FillRect(s, &inner, SDL_MapRGBA(s->format, c.r / 2, c.g / 2, c.b / 2, 255));
         snprintf(top, sizeof(top), "%c%lld", g->type, (long long)g->display);
         snprintf(bottom, sizeof(bottom), "d%lld", (long long)g->decode);
-        blit_text(font, s, top, box.x + pad, box.y + pad);
-        blit_text(font, s, bottom, box.x + pad, box.y + pad + line_h);
+        fp_glyphs_blit(glyphs, font, top, s, box.x + pad, box.y + pad);
+        fp_glyphs_blit(glyphs, font, bottom, s, box.x + pad, box.y + pad + line_h);
     }
     l->strip_first = first;
     l->strip_count = count;
@@ -161,8 +147,8 @@ static void strip_render(FPOsdStrip *l, SDL_Renderer *renderer, TTF_Font *font, 
         SDL_SetTextureBlendMode(l->strip, SDL_BLENDMODE_BLEND);
 }
 
-void fp_osd_strip_draw(FPOsdStrip *l, SDL_Renderer *renderer, TTF_Font *font, int font_px,
-                       int out_w, int bottom, int margin)
+void fp_osd_strip_draw(FPOsdStrip *l, SDL_Renderer *renderer, TTF_Font *font, FPGlyphs *glyphs,
+                       int font_px, int out_w, int bottom, int margin)
 {
     SDL_Rect at;
 
@@ -171,7 +157,7 @@ void fp_osd_strip_draw(FPOsdStrip *l, SDL_Renderer *renderer, TTF_Font *font, in
     if (l->strip_stale || !l->strip || l->strip_px != font_px ||
         l->gop_current < l->strip_first || l->gop_current >= l->strip_first + l->strip_count ||
         l->strip_out_w != out_w - 2 * margin)
-        strip_render(l, renderer, font, font_px, out_w - 2 * margin);
+        strip_render(l, renderer, font, glyphs, font_px, out_w - 2 * margin);
     if (!l->strip)
         return;
     at = (SDL_Rect){margin, 0, l->strip_w, l->strip_h};

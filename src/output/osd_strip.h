@@ -12,6 +12,7 @@
 #include <SDL_ttf.h>
 
 #include "framepipe/video_sink.h"
+#include "glyphs.h"
 
 typedef struct FPOsdStrip FPOsdStrip;
 
@@ -30,10 +31,11 @@ int fp_osd_strip_shown(const FPOsdStrip *s);
 /**
  * Draw the strip with its bottom edge margin above bottom, at most out_w less
  * two margins wide (as many frames around the one on screen as fit; shrunk
- * below that), in font at font_px. NULL draws nothing.
+ * below that), in font at font_px, its glyphs from glyphs (the cache of that
+ * font). NULL draws nothing.
  */
-void fp_osd_strip_draw(FPOsdStrip *s, SDL_Renderer *renderer, TTF_Font *font, int font_px,
-                       int out_w, int bottom, int margin);
+void fp_osd_strip_draw(FPOsdStrip *s, SDL_Renderer *renderer, TTF_Font *font, FPGlyphs *glyphs,
+                       int font_px, int out_w, int bottom, int margin);
 
 /** Free the strip and its texture (before the renderer goes). *s is set to NULL. */
 void fp_osd_strip_free(FPOsdStrip **s);
