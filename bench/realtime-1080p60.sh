@@ -123,7 +123,7 @@ if xvfb_pid=$(server_pid); then
 else
     [[ -e $sock ]] && die "$sock exists but no live server owns $lock; pick another --display"
     command -v Xvfb >/dev/null 2>&1 || die "Xvfb not found (apt-get install xvfb)"
-    Xvfb "$display" -screen 0 1920x1080x24 -nolisten tcp >"$tmpdir/xvfb.log" 2>&1 &
+    Xvfb "$display" -noreset -screen 0 1920x1080x24 -nolisten tcp >"$tmpdir/xvfb.log" 2>&1 &
     xvfb_pid=$!
     xvfb_started=1
     for ((i = 0; i < 100; i++)); do

@@ -44,14 +44,9 @@ start_xvfb "$work"
 start() {
     local media=$1
     shift
-    for attempt in 1 2; do
-        (cd "$work" && exec "$player" "$@" "$media") 2>"$work/err" &
-        player_pid=$!
-        find_window "$media" try && break
-        [ "$attempt" = 2 ] && fail "no window for $media, twice"
-        echo "no window: starting the player once more"
-        kill "$player_pid" 2>/dev/null; wait "$player_pid" 2>/dev/null || true
-    done
+    (cd "$work" && exec "$player" "$@" "$media") 2>"$work/err" &
+    player_pid=$!
+    find_window "$media"
     xdotool windowfocus --sync "$window"
     sleep 0.5 # the first frame reaches the window
 }

@@ -4,11 +4,13 @@
 # start_xvfb DIR [WxH]: a private Xvfb (1280x1024 unless given) on a free display, which
 # -displayfd writes to DIR/display once the server is ready (waiting up to 30 s: a loaded
 # machine can be slow); exports DISPLAY, sets $xvfb_pid (the caller's cleanup kills it) and
-# leaves SDL to choose its X11 driver.
+# leaves SDL to choose its X11 driver. -noreset: by default an X server resets when its last
+# client leaves, and drops a client that connects meanwhile. A player started just after
+# the previous one quit would then find no display.
 start_xvfb() {
     rm -f "$1/display"
     exec 3>"$1/display"
-    Xvfb -displayfd 3 -screen 0 "${2:-1280x1024}x24" -nolisten tcp >/dev/null 2>&1 &
+    Xvfb -displayfd 3 -noreset -screen 0 "${2:-1280x1024}x24" -nolisten tcp >/dev/null 2>&1 &
     xvfb_pid=$!
     exec 3>&-
     for _ in $(seq 300); do [ -s "$1/display" ] && break; sleep 0.1; done
@@ -41,11 +43,9 @@ start_wm() {
     fail "openbox did not start"
 }
 
-# find_window MEDIA [try]: sets $window to the visible window of the player $player_pid
-# playing MEDIA, waiting up to 20 s; fails (the caller's fail) when the player exits first, or
-# when none appears. With "try", a window that never appears returns 1 instead, after saying
-# what the X server and the player were doing (a rare "no window" whose cause is not known yet:
-# the player runs to its end with a window no search lists).
+# find_window MEDIA: sets $window to the visible window of the player $player_pid playing
+# MEDIA, waiting up to 20 s; fails (the caller's fail) when the player exits first, or when
+# none appears, after saying what the X server and the player were doing.
 find_window() {
     window=
     for _ in $(seq 200); do
@@ -61,6 +61,5 @@ find_window() {
     xwininfo -root -tree 2>&1 | grep -v 'has no name' | head -20 || true
     echo "windows of pid $player_pid, visible or not: $(xdotool search --pid "$player_pid" 2>&1 | tr '\n' ' ')"
     echo "player threads: $(ls "/proc/$player_pid/task" 2>/dev/null | wc -l), state: $(cut -d' ' -f3 "/proc/$player_pid/stat" 2>/dev/null), wchan: $(cat "/proc/$player_pid/wchan" 2>/dev/null)"
-    [ "${2:-}" = try ] && return 1
     fail "no window for $1"
 }

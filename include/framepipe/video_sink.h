@@ -32,6 +32,10 @@ typedef struct FPVideoFormat {
     AVRational time_base;      /**< of the frames' best_effort_timestamp */
     AVRational frame_rate;     /**< the stream's guessed rate; 0/1 when unknown */
     int64_t start_time;        /**< the input's start, in AV_TIME_BASE; AV_NOPTS_VALUE unknown */
+    char *error;               /**< if set, open() may say here, in one line of at most
+                                    error_size bytes, why it failed ("cannot open a window:
+                                    ..."); fp_player_open() passes its caller's buffer */
+    size_t error_size;
 } FPVideoFormat;
 
 typedef enum FPInputType {

@@ -1,3 +1,5 @@
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -47,6 +49,22 @@ static int sdl_error(const char *what)
     return AVERROR_EXTERNAL;
 }
 
+/* Opening failed: log why, and tell the caller in one line. */
+static int open_error(const FPRenderOptions *o, const char *fmt, ...) av_printf_format(2, 3);
+static int open_error(const FPRenderOptions *o, const char *fmt, ...)
+{
+    char why[256];
+    va_list args;
+
+    va_start(args, fmt);
+    vsnprintf(why, sizeof(why), fmt, args);
+    va_end(args);
+    av_log(NULL, AV_LOG_ERROR, "cannot open a window: %s\n", why);
+    if (o->error && o->error_size)
+        snprintf(o->error, o->error_size, "cannot open a window: %s", why);
+    return AVERROR_EXTERNAL;
+}
+
 /*
  * SDL happily picks its OpenGL renderer on a machine whose OpenGL is Mesa's
  * software rasteriser; there every frame costs several times what the plain
@@ -84,12 +102,34 @@ static void fit_to_screen(int *width, int *height)
     }
 }
 
+/*
+ * SDL 2 ends its list of video drivers with "offscreen", which it takes when
+ * every real one fails: no X server at DISPLAY, no Wayland compositor. The
+ * player would then play to its end in a window nobody can see, and exit 0.
+ * Only when asked for by name (SDL_VIDEODRIVER, as the tests do) is a
+ * screenless driver what the user wants.
+ */
+static int check_screen(const FPRenderOptions *o)
+{
+    const char *video = SDL_GetCurrentVideoDriver();
+    const char *asked = SDL_GetHint("SDL_VIDEODRIVER"); /* the hint, else the variable */
+    const char *display = getenv("DISPLAY"), *wayland = getenv("WAYLAND_DISPLAY");
+
+    if (!video || (strcmp(video, "offscreen") && strcmp(video, "dummy")) ||
+        (asked && strstr(asked, video)))
+        return 0;
+    if (display || wayland)
+        return open_error(o, "the display %s%s%s did not accept a connection", display ? display : "",
+                          display && wayland ? " / " : "", wayland ? wayland : "");
+    return open_error(o, "no display (DISPLAY is not set); --headless plays without one");
+}
+
 static int create_window(FPRender *r, const FPRenderOptions *o, int width, int height)
 {
     r->window = SDL_CreateWindow(o->title ? o->title : "framepipe", SDL_WINDOWPOS_UNDEFINED,
                                  SDL_WINDOWPOS_UNDEFINED, width, height,
                                  SDL_WINDOW_RESIZABLE | SDL_WINDOW_HIDDEN);
-    return r->window ? 0 : sdl_error("SDL_CreateWindow");
+    return r->window ? 0 : open_error(o, "SDL_CreateWindow: %s", SDL_GetError());
 }
 
 /*
@@ -135,7 +175,7 @@ static int choose_renderer(FPRender *r, const FPRenderOptions *o, int width, int
         r->renderer = SDL_CreateRenderer(r->window, -1, user_choice ? 0 : SDL_RENDERER_SOFTWARE);
     }
     if (!r->renderer)
-        return sdl_error("SDL_CreateRenderer");
+        return open_error(o, "SDL_CreateRenderer: %s", SDL_GetError());
     if (!SDL_GetRendererInfo(r->renderer, &info))
         snprintf(r->driver, sizeof(r->driver), "%s", info.name);
     /* SDL's software renderer converts YUV as it draws, more slowly than libswscale's
@@ -163,7 +203,15 @@ int fp_render_open(FPRender **out, const FPRenderOptions *o)
         fp_osd_layer_free(&r->osd);
         av_frame_free(&r->kept);
         av_free(r);
-        return sdl_error("SDL_Init");
+        return open_error(o, "SDL_Init: %s", SDL_GetError());
+    }
+    ret = check_screen(o);
+    if (ret < 0) {
+        SDL_QuitSubSystem(SDL_INIT_VIDEO);
+        fp_osd_layer_free(&r->osd);
+        av_frame_free(&r->kept);
+        av_free(r);
+        return ret;
     }
     SDL_SetHint(SDL_HINT_RENDER_SCALE_QUALITY, "linear");
     r->sar = o->sar;

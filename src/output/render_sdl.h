@@ -25,6 +25,8 @@ typedef struct FPRenderOptions {
     int width, height;        /* the coded picture size of the first frame */
     AVRational sar;           /* its sample aspect ratio; 0/1 when unknown */
     FPOrientation orientation; /* its rotation and flip on display */
+    char *error;               /* if set, why opening failed, in one line of error_size bytes */
+    size_t error_size;
 } FPRenderOptions;
 
 /**
@@ -34,7 +36,12 @@ typedef struct FPRenderOptions {
  * shared-memory image, which costs a third of Mesa's software OpenGL.
  * SDL_RENDER_DRIVER overrides the choice.
  *
- * @return 0; AVERROR_EXTERNAL when SDL fails (the reason is logged).
+ * A screenless driver (SDL_VIDEODRIVER=offscreen or dummy) is used only when
+ * asked for by name: SDL falls back to one when no display accepts it, and a
+ * window nobody sees is refused instead.
+ *
+ * @return 0; AVERROR_EXTERNAL when no window can be opened (the reason is
+ *         logged and written to opts->error), AVERROR(ENOMEM).
  */
 int fp_render_open(FPRender **r, const FPRenderOptions *opts);
 

@@ -30,6 +30,8 @@ static int window_open(FPVideoSink *s, const FPVideoFormat *fmt)
         .height = fmt->has_video && fmt->height > 0 ? fmt->height : SOUND_HEIGHT,
         .sar = fmt->has_video ? fmt->sar : (AVRational){1, 1},
         .orientation = fmt->orientation,
+        .error = fmt->error,
+        .error_size = fmt->error_size,
     };
 
     fp_render_close(&w->render);

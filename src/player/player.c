@@ -118,6 +118,8 @@ static int open_sinks(FPPlayer *p, const char *path)
         .time_base = st ? st->time_base : (AVRational){1, AV_TIME_BASE},
         .frame_rate = fp_demux_frame_rate(p->demux),
         .start_time = fp_demux_start_time(p->demux),
+        .error = p->opts.error,
+        .error_size = p->opts.error_size,
     };
     int ret;
 

@@ -97,7 +97,7 @@ for tool in ("Xvfb", "xdotool"):
 def start_x():
     """A private X server with a black root window; returns it and its DISPLAY."""
     read_fd, write_fd = os.pipe()
-    server = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0",
+    server = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-noreset", "-screen", "0",
                                f"{SCREEN_W}x{SCREEN_H}x24", "-br", "-nolisten", "tcp"],
                               pass_fds=(write_fd,), stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
