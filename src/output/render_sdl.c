@@ -119,8 +119,9 @@ static int check_screen(const FPRenderOptions *o)
         (asked && strstr(asked, video)))
         return 0;
     if (display || wayland)
-        return open_error(o, "the display %s%s%s did not accept a connection", display ? display : "",
-                          display && wayland ? " / " : "", wayland ? wayland : "");
+        return open_error(o, "the display %s%s%s did not accept a connection",
+                          display ? display : "", display && wayland ? " / " : "",
+                          wayland ? wayland : "");
     return open_error(o, "no display (DISPLAY is not set); --headless plays without one");
 }
 
