@@ -332,6 +332,62 @@ static void test_loupe_pixel_at(void)
     }
 }
 
+/*
+ * On the software renderer the window draws the picture straight from the
+ * frame, so it keeps one reference to the frame on screen (av_frame_ref: the
+ * buffer is shared, never copied), for redraws. It lets go of it when the next
+ * frame comes, and at close; the caller's own reference is never touched.
+ */
+static void test_window_keeps_one_reference(void)
+{
+    char path[4096];
+    AVFrame *a = av_frame_alloc(), *b = av_frame_alloc();
+    FPRender *r = NULL;
+    uint8_t *first = NULL, *again = NULL;
+    int w = 0, h = 0;
+
+    snprintf(path, sizeof(path), "%s/h264_framenum_320x240_25fps.mp4", assets);
+    CHECK(a && b);
+    if (!a || !b || test_decode_first_frame(path, a) < 0)
+        goto end;
+    /* b: a picture of its own, the same pixels in another buffer */
+    b->format = a->format;
+    b->width = a->width;
+    b->height = a->height;
+    CHECK_EQ_INT(av_frame_get_buffer(b, 0), 0);
+    CHECK_EQ_INT(av_frame_copy(b, a), 0);
+    CHECK_EQ_INT(av_frame_copy_props(b, a), 0);
+    FPRenderOptions ro = {.title = "refs", .width = a->width, .height = a->height,
+                          .sar = a->sample_aspect_ratio};
+    CHECK_EQ_INT(fp_render_open(&r, &ro), 0);
+    if (!r)
+        goto end;
+    if (strcmp(fp_render_driver(r), "software")) {
+        printf("  renderer %s: it copies pictures into a texture and keeps none\n",
+               fp_render_driver(r));
+        goto end;
+    }
+    CHECK_EQ_INT(av_buffer_get_ref_count(a->buf[0]), 1);
+    CHECK_EQ_INT(fp_render_show(r, a, (FPOrientation){0, 0}), 0);
+    CHECK_EQ_INT(av_buffer_get_ref_count(a->buf[0]), 2); /* the caller's and the window's */
+    CHECK_EQ_INT(fp_render_read_pixels(r, &first, &w, &h), 0);
+    /* A redraw draws the kept reference again, the same picture. */
+    CHECK_EQ_INT(fp_render_redraw(r), 0);
+    CHECK_EQ_INT(fp_render_read_pixels(r, &again, &w, &h), 0);
+    CHECK(first && again && !memcmp(first, again, (size_t)w * h * 3));
+    CHECK_EQ_INT(fp_render_show(r, b, (FPOrientation){0, 0}), 0);
+    CHECK_EQ_INT(av_buffer_get_ref_count(a->buf[0]), 1); /* let go for the next frame */
+    CHECK_EQ_INT(av_buffer_get_ref_count(b->buf[0]), 2);
+    fp_render_close(&r);
+    CHECK_EQ_INT(av_buffer_get_ref_count(b->buf[0]), 1); /* and at close */
+end:
+    av_free(first);
+    av_free(again);
+    fp_render_close(&r);
+    av_frame_free(&a);
+    av_frame_free(&b);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -347,6 +403,7 @@ int main(int argc, char **argv)
     RUN_TEST(test_overlay);
     RUN_TEST(test_timeline);
     RUN_TEST(test_loupe_pixel_at);
+    RUN_TEST(test_window_keeps_one_reference);
     SDL_Quit();
     return CHECK_EXIT();
 }

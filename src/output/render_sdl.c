@@ -15,27 +15,37 @@
 #include "loupe_sdl.h"
 #include "osd_sdl.h"
 #include "picture.h"
+#include "picture_sdl.h"
 #include "render_sdl.h"
 #include "x11_errors.h"
 
 struct FPRender {
     SDL_Window *window;
     SDL_Renderer *renderer;
-    SDL_Texture *texture;
+    FPPictureTexture tex;
     char driver[32];
     int convert_all; /* the software renderer: libswscale converts every picture to RGB */
-    /* What the texture was made for; a change of any of these makes a new one. */
-    int tex_width, tex_height;
-    Uint32 tex_format;
-    SDL_YUV_CONVERSION_MODE tex_yuv_mode;
-    /* How the picture in the texture is shown. */
+    /* How the picture is shown. */
     AVRational sar;
     FPOrientation orientation;
-    struct SwsContext *sws;
     int has_picture;
+    /*
+     * The software renderer draws into the window's surface, and libswscale
+     * can too: an upright picture goes straight there, converted and scaled
+     * to its box, and the OSD is drawn over it (draw_direct()). The texture
+     * is filled only for what SDL must draw: a rotated or mirrored picture,
+     * and the loupe's magnified square.
+     */
+    struct SwsContext *sws_direct;
+    int pic_width, pic_height; /* the picture shown, for the letterbox */
+    int texture_stale;         /* kept is newer than the texture */
     int last_key; /* the last key down (SDL_Keycode): its text may be the same key again */
     FPOsdLayer *osd; /* what is drawn over the picture */
-    /* The loupe: while it is on, a reference to the frame shown, for its values. */
+    /*
+     * A reference to the frame shown: while the loupe is on, for its values,
+     * and on the software renderer always, to draw it again on a redraw. It
+     * is let go when the next frame comes, the loupe goes off, or at close.
+     */
     int loupe;
     AVFrame *kept;
     int pointer_x, pointer_y; /* in the output; -1 when the pointer is not in the window */
@@ -181,7 +191,7 @@ static int choose_renderer(FPRender *r, const FPRenderOptions *o, int width, int
         snprintf(r->driver, sizeof(r->driver), "%s", info.name);
     /* SDL's software renderer converts YUV as it draws, more slowly than libswscale's
      * unscaled converters into an RGB texture (README, Benchmarks). */
-    r->convert_all = !strcmp(r->driver, "software");
+    r->convert_all = r->tex.convert_all = !strcmp(r->driver, "software");
     return 0;
 }
 
@@ -229,7 +239,8 @@ int fp_render_open(FPRender **out, const FPRenderOptions *o)
     /* Shown only now: the renderer probe may have replaced the first window. */
     SDL_ShowWindow(r->window);
     av_log(NULL, AV_LOG_VERBOSE, "render: SDL renderer %s, window %dx%d, %s\n", r->driver, width,
-           height, r->convert_all ? "pictures converted to RGB by libswscale"
+           height, r->convert_all ? "pictures converted and scaled by libswscale straight into "
+                                    "the window (through a texture when turned or under the loupe)"
                                   : "YUV pictures converted by SDL");
     *out = r;
     return 0;
@@ -240,132 +251,13 @@ const char *fp_render_driver(const FPRender *r)
     return r->driver;
 }
 
-/*
- * SDL converts YUV itself with three matrices only: BT.601 limited or full
- * range, and BT.709 limited. Anything else goes through libswscale (-1).
- */
-static int sdl_yuv_mode_for(const AVFrame *f)
-{
-    enum AVColorSpace colorspace = fp_frame_colorspace(f);
-    int full = fp_frame_full_range(f);
-
-    switch (colorspace) {
-    case AVCOL_SPC_BT470BG:
-    case AVCOL_SPC_SMPTE170M:
-        return full ? SDL_YUV_CONVERSION_JPEG : SDL_YUV_CONVERSION_BT601;
-    case AVCOL_SPC_BT709:
-        return full ? -1 : SDL_YUV_CONVERSION_BT709;
-    default:
-        return -1;
-    }
-}
-
-static Uint32 texture_format_for(const FPRender *r, const AVFrame *f, int yuv_mode)
-{
-    if (r->convert_all)
-        return SDL_PIXELFORMAT_ARGB8888;
-    /* Negative line sizes (bottom-up pictures) are left to libswscale. */
-    for (int i = 0; i < 3 && f->data[i]; i++)
-        if (f->linesize[i] < 0)
-            return SDL_PIXELFORMAT_ARGB8888;
-    if (yuv_mode < 0)
-        return SDL_PIXELFORMAT_ARGB8888;
-    switch (f->format) {
-    case AV_PIX_FMT_YUV420P:
-    case AV_PIX_FMT_YUVJ420P:
-        return SDL_PIXELFORMAT_IYUV;
-    case AV_PIX_FMT_NV12:
-        return SDL_PIXELFORMAT_NV12;
-    default:
-        return SDL_PIXELFORMAT_ARGB8888;
-    }
-}
-
-static int ensure_texture(FPRender *r, Uint32 format, SDL_YUV_CONVERSION_MODE yuv_mode, int width,
-                          int height)
-{
-    if (r->texture && r->tex_format == format && r->tex_width == width &&
-        r->tex_height == height && r->tex_yuv_mode == yuv_mode)
-        return 0;
-    if (r->texture)
-        SDL_DestroyTexture(r->texture);
-    /* Renderers with shaders pick the YUV matrix when the texture is made. */
-    SDL_SetYUVConversionMode(yuv_mode);
-    r->texture =
-        SDL_CreateTexture(r->renderer, format, SDL_TEXTUREACCESS_STREAMING, width, height);
-    if (!r->texture)
-        return sdl_error("SDL_CreateTexture");
-    r->tex_format = format;
-    r->tex_width = width;
-    r->tex_height = height;
-    r->tex_yuv_mode = yuv_mode;
-    return 0;
-}
-
-/*
- * Converts any format libswscale reads into the ARGB8888 texture, in place in
- * its memory, with the frame's own matrix and range.
- */
-static int upload_converted(FPRender *r, const AVFrame *f)
-{
-    void *pixels;
-    int pitch;
-    uint8_t *dst[4] = {NULL};
-    int dst_linesize[4] = {0};
-
-    r->sws = sws_getCachedContext(r->sws, f->width, f->height, f->format, f->width, f->height,
-                                  AV_PIX_FMT_BGRA, SWS_BICUBIC, NULL, NULL, NULL);
-    if (!r->sws) {
-        av_log(NULL, AV_LOG_ERROR, "cannot convert %s for display\n",
-               av_get_pix_fmt_name(f->format));
-        return AVERROR(ENOSYS);
-    }
-    fp_sws_set_colorspace(r->sws, f);
-    if (SDL_LockTexture(r->texture, NULL, &pixels, &pitch))
-        return sdl_error("SDL_LockTexture");
-    dst[0] = pixels;
-    dst_linesize[0] = pitch;
-    sws_scale(r->sws, (const uint8_t *const *)f->data, f->linesize, 0, f->height, dst,
-              dst_linesize);
-    SDL_UnlockTexture(r->texture);
-    return 0;
-}
-
-static int upload(FPRender *r, const AVFrame *f)
-{
-    int yuv_mode = sdl_yuv_mode_for(f);
-    Uint32 format = texture_format_for(r, f, yuv_mode);
-    int ret;
-
-    if (format == SDL_PIXELFORMAT_ARGB8888)
-        yuv_mode = SDL_YUV_CONVERSION_BT601; /* unused for RGB; any fixed value */
-    ret = ensure_texture(r, format, yuv_mode, f->width, f->height);
-    if (ret < 0)
-        return ret;
-    /* The software renderer converts YUV when it draws, with the mode current then. */
-    SDL_SetYUVConversionMode(yuv_mode);
-    switch (format) {
-    case SDL_PIXELFORMAT_IYUV:
-        ret = SDL_UpdateYUVTexture(r->texture, NULL, f->data[0], f->linesize[0], f->data[1],
-                                   f->linesize[1], f->data[2], f->linesize[2]);
-        break;
-    case SDL_PIXELFORMAT_NV12:
-        ret = SDL_UpdateNVTexture(r->texture, NULL, f->data[0], f->linesize[0], f->data[1],
-                                  f->linesize[1]);
-        break;
-    default:
-        return upload_converted(r, f);
-    }
-    return ret ? sdl_error("SDL_UpdateTexture") : 0;
-}
-
 /* The largest rectangle of the picture's display aspect ratio centred in the output. */
 static void letterbox(FPRender *r, SDL_Rect *rect)
 {
     int out_w, out_h, pic_w, pic_h;
 
     SDL_GetRendererOutputSize(r->renderer, &out_w, &out_h);
-    fp_display_size(r->tex_width, r->tex_height, r->sar, r->orientation, &pic_w, &pic_h);
+    fp_display_size(r->pic_width, r->pic_height, r->sar, r->orientation, &pic_w, &pic_h);
     rect->w = out_w;
     rect->h = (int)av_rescale(out_w, pic_h, pic_w);
     if (rect->h > out_h) {
@@ -390,7 +282,7 @@ void fp_render_picture_rect(FPRender *r, int *x, int *y, int *width, int *height
 int fp_render_set_osd(FPRender *r, const FPOsd *osd)
 {
     r->loupe = osd && osd->loupe;
-    if (!r->loupe)
+    if (!r->loupe && !r->convert_all)
         av_frame_unref(r->kept);
     return fp_osd_layer_set(r->osd, osd);
 }
@@ -398,7 +290,7 @@ int fp_render_set_osd(FPRender *r, const FPOsd *osd)
 /* Over the picture just drawn in box: the OSD, and the loupe over all. */
 static void draw_over(FPRender *r, const SDL_Rect *box)
 {
-    FPLoupeView view = {r->renderer, r->texture, r->kept, r->orientation, *box};
+    FPLoupeView view = {r->renderer, r->tex.texture, r->kept, r->orientation, *box};
     uint8_t screen[3];
     int px, py, loupe = r->loupe && r->kept->buf[0] && r->pointer_x >= 0 &&
                         fp_loupe_pixel_at(&view, r->pointer_x, r->pointer_y, &px, &py) &&
@@ -409,11 +301,39 @@ static void draw_over(FPRender *r, const SDL_Rect *box)
         fp_loupe_draw(&view, r->osd, r->pointer_x, r->pointer_y, screen);
 }
 
+/*
+ * The picture straight into the window's surface, converted and scaled into
+ * its letterbox by libswscale, the bars around it black; then the OSD, which
+ * the renderer draws over it when it presents. Returns 1 when drawn, 0 when
+ * the surface does not suit (draw() then takes the texture path).
+ */
+static int draw_direct(FPRender *r)
+{
+    SDL_Rect box;
+
+    letterbox(r, &box);
+    if (!fp_picture_to_surface(SDL_GetWindowSurface(r->window), &r->sws_direct, r->kept, &box))
+        return 0;
+    draw_over(r, &box);
+    return 1;
+}
+
 static int draw(FPRender *r)
 {
     SDL_Rect box, dst;
     SDL_RendererFlip flip = r->orientation.hflip ? SDL_FLIP_HORIZONTAL : SDL_FLIP_NONE;
+    int ret;
 
+    if (r->has_picture && r->convert_all) {
+        if (!r->loupe && !r->orientation.rotation && !r->orientation.hflip && draw_direct(r))
+            return 0;
+        if (r->texture_stale) {
+            ret = fp_picture_texture_upload(&r->tex, r->renderer, r->kept);
+            if (ret < 0)
+                return ret;
+            r->texture_stale = 0;
+        }
+    }
     SDL_SetRenderDrawColor(r->renderer, 0, 0, 0, 255);
     if (SDL_RenderClear(r->renderer))
         return sdl_error("SDL_RenderClear");
@@ -430,11 +350,11 @@ static int draw(FPRender *r)
         dst.x = box.x + (box.w - box.h) / 2;
         dst.y = box.y + (box.h - box.w) / 2;
     }
-    SDL_SetYUVConversionMode(r->tex_yuv_mode);
+    SDL_SetYUVConversionMode(r->tex.yuv_mode);
     if (!r->orientation.rotation && !r->orientation.hflip) {
-        if (SDL_RenderCopy(r->renderer, r->texture, NULL, &dst))
+        if (SDL_RenderCopy(r->renderer, r->tex.texture, NULL, &dst))
             return sdl_error("SDL_RenderCopy");
-    } else if (SDL_RenderCopyEx(r->renderer, r->texture, NULL, &dst, r->orientation.rotation,
+    } else if (SDL_RenderCopyEx(r->renderer, r->tex.texture, NULL, &dst, r->orientation.rotation,
                                 NULL, flip)) {
         return sdl_error("SDL_RenderCopyEx");
     }
@@ -448,15 +368,22 @@ int fp_render_show(FPRender *r, const AVFrame *frame, FPOrientation o)
 
     r->sar = frame->sample_aspect_ratio;
     r->orientation = o;
-    if (r->loupe) {
+    if (r->loupe || r->convert_all) {
         av_frame_unref(r->kept);
         ret = av_frame_ref(r->kept, frame);
         if (ret < 0)
             return ret;
     }
-    ret = upload(r, frame);
-    if (ret < 0)
-        return ret;
+    if (r->convert_all) {
+        /* Converted when drawn: straight into the window, or into the texture if need be. */
+        r->texture_stale = 1;
+    } else {
+        ret = fp_picture_texture_upload(&r->tex, r->renderer, frame);
+        if (ret < 0)
+            return ret;
+    }
+    r->pic_width = frame->width;
+    r->pic_height = frame->height;
     r->has_picture = 1;
     return fp_render_redraw(r);
 }
@@ -588,11 +515,10 @@ void fp_render_close(FPRender **pr)
 
     if (!r)
         return;
-    sws_freeContext(r->sws);
+    fp_picture_texture_uninit(&r->tex);
+    sws_freeContext(r->sws_direct);
     fp_osd_layer_free(&r->osd);
     av_frame_free(&r->kept);
-    if (r->texture)
-        SDL_DestroyTexture(r->texture);
     if (r->renderer)
         SDL_DestroyRenderer(r->renderer);
     if (r->window)

@@ -3,8 +3,12 @@
  * called fp_render_open(), which framepipe makes the process's main thread:
  * SDL2 wants its video and render calls on the thread that initialised video.
  *
- * The renderer only reads frames: it uploads the pixels into a texture and
- * keeps no reference, so the caller keeps ownership of every frame it shows.
+ * The renderer only reads frames; the caller keeps its own reference to every
+ * frame it shows. A GPU renderer uploads the pixels into a texture and keeps
+ * no reference. The software renderer keeps one more reference (av_frame_ref,
+ * a shared buffer) to the frame on screen, converted straight into the window
+ * surface on each draw; it drops it when the next frame is shown and at
+ * fp_render_close().
  */
 #ifndef FRAMEPIPE_SRC_RENDER_SDL_H
 #define FRAMEPIPE_SRC_RENDER_SDL_H
