@@ -55,6 +55,35 @@ bench_clip() {
         -c:v libx264 -preset medium -pix_fmt yuv420p -g 250 -an
 }
 
+# bench_clip_set NAME: prints the path of one of the real-time benchmark's clips, generated
+# first if it is not cached: h264-1080p60 (bench_clip), h264-2160p30 (300 frames of 2160p30
+# H.264, libx264 preset fast), hevc-1080p60 (600 frames of 1080p60 HEVC, libx265 preset fast),
+# h264-1080p60-sound (bench_clip with 10 s of 48 kHz stereo AAC beside it).
+bench_clip_set() {
+    case $1 in
+        h264-1080p60) bench_clip ;;
+        h264-2160p30)
+            bench_cached_clip testsrc2-3840x2160p30-300f-x264-fast-g250.mp4 \
+                "300 frames of 2160p30 H.264" \
+                -f lavfi -i "testsrc2=s=3840x2160:r=30" -frames:v 300 \
+                -c:v libx264 -preset fast -pix_fmt yuv420p -g 250 -an ;;
+        hevc-1080p60)
+            bench_cached_clip testsrc2-1920x1080p60-600f-x265-fast-g250.mp4 \
+                "600 frames of 1080p60 HEVC" \
+                -f lavfi -i "testsrc2=s=1920x1080:r=60" -frames:v 600 \
+                -c:v libx265 -preset fast -x265-params log-level=error -pix_fmt yuv420p \
+                -g 250 -tag:v hvc1 -an ;;
+        h264-1080p60-sound)
+            local video
+            video=$(bench_clip) || exit 1
+            bench_cached_clip testsrc2-1920x1080p60-600f-x264-medium-g250-aac.mp4 \
+                "the 1080p60 H.264 clip with 48 kHz stereo AAC" \
+                -i "$video" -f lavfi -i "sine=frequency=440:sample_rate=48000:duration=10" \
+                -map 0:v -map 1:a -c:v copy -c:a aac -ac 2 -b:a 128k -shortest ;;
+        *) bench_die "unknown clip set '$1' (h264-1080p60, h264-2160p30, hevc-1080p60, h264-1080p60-sound)" ;;
+    esac
+}
+
 # bench_abspath PATH: PATH made absolute, symlinked directories resolved.
 bench_abspath() {
     printf '%s\n' "$(cd -- "$(dirname -- "$1")" && pwd -P)/$(basename -- "$1")"

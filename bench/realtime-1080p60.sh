@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Real-time windowed playback of the 10 s 1080p60 H.264 clip under Xvfb:
+# Real-time windowed playback of a 10 s clip (1080p60 H.264 unless --set says otherwise) under Xvfb:
 # framepipe against mpv --vo=x11 and ffplay. For each run: CPU time of the
 # player plus CPU time of the X server during the run, and dropped frames.
 #
-# usage: bench/realtime-1080p60.sh [--rounds N] [--player PATH] [--clip PATH]
+# usage: bench/realtime-1080p60.sh [--rounds N] [--player PATH] [--clip PATH] [--set NAME]
 #                                  [--display :N] [--no-mpv] [--no-ffplay] [--variants]
 set -euo pipefail
 
@@ -15,6 +15,7 @@ repo_root=$(cd -- "$script_dir/.." && pwd -P)
 rounds=3
 player="$repo_root/build/framepipe"
 clip=""
+set_name=h264-1080p60
 display=":5"
 use_mpv=1
 use_ffplay=1
@@ -32,6 +33,9 @@ time (player + X server) and dropped frames of each, and framepipe/mpv ratios.
   --rounds N      rounds over all players, order rotated each round (default: $rounds)
   --player PATH   framepipe binary (default: $repo_root/build/framepipe)
   --clip PATH     play this file instead of the generated test clip
+  --set NAME      which generated clip: h264-1080p60 (default), h264-2160p30,
+                  hevc-1080p60, or h264-1080p60-sound (with AAC; the players'
+                  sound goes to SDL's dummy driver and mpv's --ao=null, both paced)
   --display :N    X display (default: $display). A number below 10: mpv treats
                   :10 and above as remote and then does without shared memory.
                   Xvfb is started there (1920x1080x24) unless a server runs
@@ -60,6 +64,8 @@ while [[ $# -gt 0 ]]; do
         --player=*) player=${1#*=}; shift ;;
         --clip) bench_need_arg "$@"; clip=$2; shift 2 ;;
         --clip=*) clip=${1#*=}; shift ;;
+        --set) bench_need_arg "$@"; set_name=$2; shift 2 ;;
+        --set=*) set_name=${1#*=}; shift ;;
         --display) bench_need_arg "$@"; display=$2; shift 2 ;;
         --display=*) display=${1#*=}; shift ;;
         --no-mpv) use_mpv=0; shift ;;
@@ -92,8 +98,12 @@ fi
 if [[ -n $clip ]]; then
     clip=$(bench_user_clip "$clip")
 else
-    clip=$(bench_clip)
+    clip=$(bench_clip_set "$set_name")
 fi
+# Sound, where the clip has it, goes to a paced output that plays nothing: SDL's dummy driver.
+has_sound=0
+[[ -n $(ffprobe -v error -select_streams a -show_entries stream=index -of csv=p=0 "$clip" 2>/dev/null) ]] &&
+    has_sound=1
 cat -- "$clip" >/dev/null # page cache
 
 tmpdir=$(mktemp -d "${TMPDIR:-/tmp}/framepipe-bench.XXXXXX")
@@ -161,8 +171,9 @@ x_ticks() { awk '{ print $14 + $15 }' "/proc/$xvfb_pid/stat"; }
 run_one() {
     local name=$1 err="$tmpdir/$1.err" tfile="$tmpdir/$1.time" x0 x1 status=0 dropped detail
     local -a envs=(env -u SDL_VIDEODRIVER -u SDL_RENDER_DRIVER -u SDL_FRAMEBUFFER_ACCELERATION
-                   -u SDL_VIDEO_X11_NODIRECTCOLOR "DISPLAY=$display")
-    local -a cmd
+                   -u SDL_VIDEO_X11_NODIRECTCOLOR "DISPLAY=$display" SDL_AUDIODRIVER=dummy)
+    local -a cmd sound=(-an)
+    ((has_sound)) && sound=()
     # the comma and the ${...} in mpv's options are mpv's own syntax
     # shellcheck disable=SC2054,SC2016
     case $name in
@@ -173,8 +184,8 @@ run_one() {
         mpv-x11) cmd=(mpv --no-config --vo=x11 --ao=null --untimed=no
                       '--term-status-msg=mpv-dropped vo=${frame-drop-count} decoder=${decoder-frame-drop-count}'
                       --msg-level=all=no,statusline=status "$clip") ;;
-        ffplay) cmd=(ffplay -autoexit -an -loglevel error -stats "$clip") ;;
-        ffplay-software) envs+=(SDL_RENDER_DRIVER=software SDL_FRAMEBUFFER_ACCELERATION=0); cmd=(ffplay -autoexit -an -loglevel error -stats "$clip") ;;
+        ffplay) cmd=(ffplay -autoexit "${sound[@]}" -loglevel error -stats "$clip") ;;
+        ffplay-software) envs+=(SDL_RENDER_DRIVER=software SDL_FRAMEBUFFER_ACCELERATION=0); cmd=(ffplay -autoexit "${sound[@]}" -loglevel error -stats "$clip") ;;
         *) die "unknown player $name" ;;
     esac
     x0=$(x_ticks)
@@ -189,7 +200,7 @@ run_one() {
         framepipe*)
             detail=$(grep '^stats:' "$err" | tail -n 1 || true)
             dropped=$(sed -n 's/.*[[:space:]:]dropped=\([0-9][0-9]*\).*/\1/p' <<<"$detail")
-            detail=$(grep -o 'displayed=[0-9]*\|render=[^ ]*' <<<"$detail" | tr '\n' ' ')
+            detail=$(grep -o 'displayed=[0-9]*\|render=[^ ]*\|av_drift_max_ms=[^ ]*' <<<"$detail" | tr '\n' ' ')
             ;;
         mpv*)
             detail=$(tr '\r' '\n' <"$err" | grep -o 'mpv-dropped vo=[0-9]* decoder=[0-9]*' | tail -n 1 || true)
