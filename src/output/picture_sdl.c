@@ -7,7 +7,7 @@
 #include "picture.h"
 #include "picture_sdl.h"
 
-static int sdl_error(const char *what)
+int fp_sdl_error(const char *what)
 {
     av_log(NULL, AV_LOG_ERROR, "%s: %s\n", what, SDL_GetError());
     return AVERROR_EXTERNAL;
@@ -54,8 +54,8 @@ static Uint32 texture_format_for(const FPPictureTexture *t, const AVFrame *f, in
     }
 }
 
-static int ensure_texture(FPPictureTexture *t, SDL_Renderer *renderer, Uint32 format, SDL_YUV_CONVERSION_MODE yuv_mode, int width,
-                          int height)
+static int ensure_texture(FPPictureTexture *t, SDL_Renderer *renderer, Uint32 format,
+                          SDL_YUV_CONVERSION_MODE yuv_mode, int width, int height)
 {
     if (t->texture && t->format == format && t->width == width &&
         t->height == height && t->yuv_mode == yuv_mode)
@@ -67,7 +67,7 @@ static int ensure_texture(FPPictureTexture *t, SDL_Renderer *renderer, Uint32 fo
     t->texture =
         SDL_CreateTexture(renderer, format, SDL_TEXTUREACCESS_STREAMING, width, height);
     if (!t->texture)
-        return sdl_error("SDL_CreateTexture");
+        return fp_sdl_error("SDL_CreateTexture");
     t->format = format;
     t->width = width;
     t->height = height;
@@ -95,7 +95,7 @@ static int upload_converted(FPPictureTexture *t, const AVFrame *f)
     }
     fp_sws_set_colorspace(t->sws, f);
     if (SDL_LockTexture(t->texture, NULL, &pixels, &pitch))
-        return sdl_error("SDL_LockTexture");
+        return fp_sdl_error("SDL_LockTexture");
     dst[0] = pixels;
     dst_linesize[0] = pitch;
     sws_scale(t->sws, (const uint8_t *const *)f->data, f->linesize, 0, f->height, dst,
@@ -129,7 +129,7 @@ int fp_picture_texture_upload(FPPictureTexture *t, SDL_Renderer *renderer, const
     default:
         return upload_converted(t, f);
     }
-    return ret ? sdl_error("SDL_UpdateTexture") : 0;
+    return ret ? fp_sdl_error("SDL_UpdateTexture") : 0;
 }
 
 /* libswscale writes into a 32-bit window surface of these formats: its pixel format for them. */

@@ -13,6 +13,9 @@
 
 struct SwsContext;
 
+/* Log SDL's last error after what failed; returns AVERROR_EXTERNAL. */
+int fp_sdl_error(const char *what);
+
 /* A streaming texture that holds the last picture uploaded, at its coded size. */
 typedef struct FPPictureTexture {
     SDL_Texture *texture;

@@ -24,7 +24,6 @@ struct FPRender {
     SDL_Renderer *renderer;
     FPPictureTexture tex;
     char driver[32];
-    int convert_all; /* the software renderer: libswscale converts every picture to RGB */
     /* How the picture is shown. */
     AVRational sar;
     FPOrientation orientation;
@@ -52,12 +51,6 @@ struct FPRender {
 };
 
 #define GL_RENDERER_STRING 0x1F01
-
-static int sdl_error(const char *what)
-{
-    av_log(NULL, AV_LOG_ERROR, "%s: %s\n", what, SDL_GetError());
-    return AVERROR_EXTERNAL;
-}
 
 /* Opening failed: log why, and tell the caller in one line. */
 static int open_error(const FPRenderOptions *o, const char *fmt, ...) av_printf_format(2, 3);
@@ -189,9 +182,9 @@ static int choose_renderer(FPRender *r, const FPRenderOptions *o, int width, int
         return open_error(o, "SDL_CreateRenderer: %s", SDL_GetError());
     if (!SDL_GetRendererInfo(r->renderer, &info))
         snprintf(r->driver, sizeof(r->driver), "%s", info.name);
-    /* SDL's software renderer converts YUV as it draws, more slowly than libswscale's
-     * unscaled converters into an RGB texture (README, Benchmarks). */
-    r->convert_all = r->tex.convert_all = !strcmp(r->driver, "software");
+    /* SDL's software renderer converts YUV as it draws, more slowly than libswscale, which
+     * also writes straight into the window surface it draws on (README, Benchmarks). */
+    r->tex.convert_all = !strcmp(r->driver, "software");
     return 0;
 }
 
@@ -218,10 +211,7 @@ int fp_render_open(FPRender **out, const FPRenderOptions *o)
     }
     ret = check_screen(o);
     if (ret < 0) {
-        SDL_QuitSubSystem(SDL_INIT_VIDEO);
-        fp_osd_layer_free(&r->osd);
-        av_frame_free(&r->kept);
-        av_free(r);
+        fp_render_close(&r); /* video is initialised: close quits it */
         return ret;
     }
     SDL_SetHint(SDL_HINT_RENDER_SCALE_QUALITY, "linear");
@@ -239,9 +229,10 @@ int fp_render_open(FPRender **out, const FPRenderOptions *o)
     /* Shown only now: the renderer probe may have replaced the first window. */
     SDL_ShowWindow(r->window);
     av_log(NULL, AV_LOG_VERBOSE, "render: SDL renderer %s, window %dx%d, %s\n", r->driver, width,
-           height, r->convert_all ? "pictures converted and scaled by libswscale straight into "
-                                    "the window (through a texture when turned or under the loupe)"
-                                  : "YUV pictures converted by SDL");
+           height,
+           r->tex.convert_all ? "pictures converted and scaled by libswscale straight into the "
+                                "window (through a texture when turned or under the loupe)"
+                              : "YUV pictures converted by SDL");
     *out = r;
     return 0;
 }
@@ -282,7 +273,7 @@ void fp_render_picture_rect(FPRender *r, int *x, int *y, int *width, int *height
 int fp_render_set_osd(FPRender *r, const FPOsd *osd)
 {
     r->loupe = osd && osd->loupe;
-    if (!r->loupe && !r->convert_all)
+    if (!r->loupe && !r->tex.convert_all)
         av_frame_unref(r->kept);
     return fp_osd_layer_set(r->osd, osd);
 }
@@ -324,7 +315,7 @@ static int draw(FPRender *r)
     SDL_RendererFlip flip = r->orientation.hflip ? SDL_FLIP_HORIZONTAL : SDL_FLIP_NONE;
     int ret;
 
-    if (r->has_picture && r->convert_all) {
+    if (r->has_picture && r->tex.convert_all) {
         if (!r->loupe && !r->orientation.rotation && !r->orientation.hflip && draw_direct(r))
             return 0;
         if (r->texture_stale) {
@@ -336,7 +327,7 @@ static int draw(FPRender *r)
     }
     SDL_SetRenderDrawColor(r->renderer, 0, 0, 0, 255);
     if (SDL_RenderClear(r->renderer))
-        return sdl_error("SDL_RenderClear");
+        return fp_sdl_error("SDL_RenderClear");
     if (!r->has_picture) {
         fp_osd_layer_draw(r->osd, r->renderer);
         return 0;
@@ -353,10 +344,10 @@ static int draw(FPRender *r)
     SDL_SetYUVConversionMode(r->tex.yuv_mode);
     if (!r->orientation.rotation && !r->orientation.hflip) {
         if (SDL_RenderCopy(r->renderer, r->tex.texture, NULL, &dst))
-            return sdl_error("SDL_RenderCopy");
+            return fp_sdl_error("SDL_RenderCopy");
     } else if (SDL_RenderCopyEx(r->renderer, r->tex.texture, NULL, &dst, r->orientation.rotation,
                                 NULL, flip)) {
-        return sdl_error("SDL_RenderCopyEx");
+        return fp_sdl_error("SDL_RenderCopyEx");
     }
     draw_over(r, &box);
     return 0;
@@ -368,13 +359,13 @@ int fp_render_show(FPRender *r, const AVFrame *frame, FPOrientation o)
 
     r->sar = frame->sample_aspect_ratio;
     r->orientation = o;
-    if (r->loupe || r->convert_all) {
+    if (r->loupe || r->tex.convert_all) {
         av_frame_unref(r->kept);
         ret = av_frame_ref(r->kept, frame);
         if (ret < 0)
             return ret;
     }
-    if (r->convert_all) {
+    if (r->tex.convert_all) {
         /* Converted when drawn: straight into the window, or into the texture if need be. */
         r->texture_stale = 1;
     } else {
@@ -495,7 +486,7 @@ int fp_render_read_pixels(FPRender *r, uint8_t **rgb, int *width, int *height)
 
     *rgb = NULL;
     if (SDL_GetRendererOutputSize(r->renderer, width, height))
-        return sdl_error("SDL_GetRendererOutputSize");
+        return fp_sdl_error("SDL_GetRendererOutputSize");
     ret = draw(r);
     if (ret < 0)
         return ret;
@@ -504,7 +495,7 @@ int fp_render_read_pixels(FPRender *r, uint8_t **rgb, int *width, int *height)
         return AVERROR(ENOMEM);
     if (SDL_RenderReadPixels(r->renderer, NULL, SDL_PIXELFORMAT_RGB24, *rgb, *width * 3)) {
         av_freep(rgb);
-        return sdl_error("SDL_RenderReadPixels");
+        return fp_sdl_error("SDL_RenderReadPixels");
     }
     return 0;
 }
