@@ -5,10 +5,11 @@ Sound alone (sound_only_aac_2s.m4a: a 440 Hz tone with a louder beep at the star
 second) in a plain window, driven by a script, with SDL's disk audio driver recording what the
 device plays:
 
-    wait 0.3, pause, wait 0.4, step, md5, play, wait 0.3, seek 0, wait 0.3, seek +0.2,
-    wait 0.2, quit
+    wait 0.3, pause, wait 0.4, step, md5, info, headers, gop, pixel 1 1, loop 0.5 1,
+    loop off, play, wait 0.3, seek 0, wait 0.3, seek +0.2, wait 0.2, quit
 
-Pass: exit 0; 'step' and 'md5' are each refused with one line (there is no picture); the
+Pass: exit 0; each command about the picture ('step' to 'loop 0.5 1', 7 of them) is refused
+with one line (there is no picture) and 'loop off' is not; the
 recording holds a silence of at least 0.3 s (the pause), the beep twice (at the start and
 after 'seek 0'), and about 1.1 s of sound in all, since the quit ends the file before its 2 s.
 Headless, where the null sink consumes the sound at once, the script is not run: a warning
@@ -37,7 +38,8 @@ with tempfile.TemporaryDirectory() as work:
     script = os.path.join(work, "script")
     raw = os.path.join(work, "out.raw")
     with open(script, "w") as f:
-        f.write("wait 0.3\npause\nwait 0.4\nstep\nmd5\nplay\nwait 0.3\nseek 0\nwait 0.3\n"
+        f.write("wait 0.3\npause\nwait 0.4\nstep\nmd5\ninfo\nheaders\ngop\npixel 1 1\n"
+                "loop 0.5 1\nloop off\nplay\nwait 0.3\nseek 0\nwait 0.3\n"
                 "seek +0.2\nwait 0.2\nquit\n")
     env = dict(os.environ, SDL_VIDEODRIVER="offscreen", SDL_AUDIODRIVER="disk",
                SDL_DISKAUDIOFILE=raw)
@@ -45,7 +47,7 @@ with tempfile.TemporaryDirectory() as work:
                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     refused = [l for l in run.stderr.splitlines()
                if l.startswith("cannot ") and l.endswith(": there is no picture")]
-    if run.returncode != 0 or len(refused) != 2:
+    if run.returncode != 0 or len(refused) != 7:
         fail(f"windowed: exit {run.returncode}, {len(refused)} refusals:\n{run.stderr}")
     else:
         with open(raw, "rb") as f:

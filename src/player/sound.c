@@ -42,6 +42,16 @@ int fp_sound_refuses(FPPlayer *p, const FPCommand *cmd)
     case FP_CMD_MD5: what = "hash the picture"; break;
     case FP_CMD_SCREENSHOT: what = "take a screenshot"; break;
     case FP_CMD_FRAME: what = "go to a frame"; break;
+    case FP_CMD_FRAME_INFO: what = "describe the frame"; break;
+    case FP_CMD_HEADERS: what = "show the headers"; break;
+    case FP_CMD_GOP: what = "show the GOP"; break;
+    case FP_CMD_PIXEL: what = "read a pixel"; break;
+    /* An A-B loop is kept in video ticks and checked as frames are shown; "loop off" is harmless. */
+    case FP_CMD_LOOP:
+        if (cmd->seconds < 0 || cmd->seconds_b <= cmd->seconds)
+            return 0;
+        /* fall through */
+    case FP_CMD_LOOP_MARK: what = "set an A-B loop"; break;
     default: return 0;
     }
     fp_message(p, AV_LOG_ERROR, "cannot %s: there is no picture", what);
