@@ -4,6 +4,8 @@
 # regressions/control, then fuzzes for SECONDS, starting from a seed corpus made of assets/
 # (small files whole, every file's first 16 KiB) and the regression inputs. The corpus grows in
 # WORKDIR/corpus across runs; crashes, leaks and hangs land in WORKDIR/artifacts.
+# FP_FUZZ_EXTRA_SEEDS=DIR adds DIR's files to the seeds the same way (tests/fuzz/long.sh gives
+# it a clip of every container the ffmpeg CLI writes, from make-seeds.sh).
 set -euo pipefail
 fuzzer=$1 work=$2 seconds=$3
 shift 3
@@ -11,7 +13,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 kept=$here/regressions/$(basename "$fuzzer" | sed 's/^fuzz_//')
 assets=$here/../../assets
 mkdir -p "$work/seeds" "$work/corpus" "$work/artifacts"
-for f in "$assets"/*; do
+for f in "$assets"/* ${FP_FUZZ_EXTRA_SEEDS:+"$FP_FUZZ_EXTRA_SEEDS"/*}; do
     case $f in *.sh | *.md) continue ;; esac
     name=$(basename "$f")
     if [ "$(stat -c %s "$f")" -le 65536 ]; then
