@@ -296,11 +296,11 @@ static void print_stats(FPPlayer *p)
                  s.drift_max_ms, s.drift_avg_ms);
     fprintf(stderr,
             "stats: decoded=%lld displayed=%lld dropped=%lld stale=%lld decode_errors=%lld "
-            "sound_errors=%lld seeks=%lld seek_skipped=%lld "
+            "sound_errors=%lld seeks=%lld seeks_in_reach=%lld seek_skipped=%lld "
             "pkt_queue_max_bytes=%zu pkt_queue_max=%d frame_queue_max=%d render=%s audio=%s%s\n",
             (long long)s.decoded, (long long)s.displayed, (long long)s.dropped,
             (long long)s.stale, (long long)s.decode_errors, (long long)s.sound_errors,
-            (long long)s.seeks, (long long)s.seek_skipped,
+            (long long)s.seeks, (long long)s.seeks_in_reach, (long long)s.seek_skipped,
             s.pkt_queue_max_bytes,
             s.pkt_queue_max_count, s.frame_queue_max, s.render_driver,
             s.has_audio ? "yes" : "no", drift);

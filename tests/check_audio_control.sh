@@ -36,7 +36,7 @@ for run in 1 2; do
     echo "run $run: $stats"
     max=$(sed -n 's/.*av_drift_max_ms=\([0-9.]*\).*/\1/p' <<<"$stats")
     [ -n "$max" ] || { echo "no drift was measured"; exit 1; }
-    grep -q 'seeks=0 ' <<<"$stats" && { echo "the seek did not happen"; exit 1; }
+    grep -q ' seeks=0 seeks_in_reach=0 ' <<<"$stats" && { echo "the seek did not happen"; exit 1; }
     if awk -v m="$max" 'BEGIN { exit !(m <= 20) }'; then
         echo "in sync through pause, seek, steps and back-steps: max drift $max ms"
         exit 0

@@ -215,6 +215,9 @@ typedef struct FPPlayerStats {
     int64_t drift_samples;       /**< frames shown while the audio clock led */
     double drift_max_ms;         /**< largest |audio clock - frame time| when a frame was shown */
     double drift_avg_ms;         /**< its mean */
+    int64_t seeks_in_reach;      /**< exact seeks that asked nothing of the reader: their frame
+                                      was in the step history, or the decoder went on to it
+                                      without a keyframe in between (not in seeks) */
 } FPPlayerStats;
 
 /** Fill o with the defaults. */

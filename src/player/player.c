@@ -392,6 +392,7 @@ void fp_player_stats(FPPlayer *p, FPPlayerStats *s)
     }
     s->decoded = ds.frames;
     s->seek_skipped = ds.skipping_sent;
+    s->seeks_in_reach = atomic_load(&p->seeks_in_reach);
     s->decode_errors = ds.errors;
     /*
      * A decoder may drop a frame for an error it only logs: those count too, so

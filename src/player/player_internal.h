@@ -107,6 +107,8 @@ typedef struct FPOperation {
     int64_t skip_ts;    /* FP_SEEK_EXACT, FP_SEEK_BACK: frames before it are neither all
                            decoded nor kept; AV_NOPTS_VALUE: every frame is */
     int skip_dropped;   /* frames not kept for it */
+    int in_history;     /* FP_SEEK_EXACT: the target is history entry history_index, no jump */
+    int history_index;
 } FPOperation;
 
 /* Loops (repeat.c); the render thread's. */
@@ -178,7 +180,7 @@ struct FPPlayer {
     int commands_ended;   /* fp_player_end_commands() was called */
 
     /* Counters that fp_player_stats() reads from any thread. */
-    atomic_llong displayed, dropped, stale, seeks;
+    atomic_llong displayed, dropped, stale, seeks, seeks_in_reach;
     pthread_mutex_t drift_lock;
     int64_t drift_samples; /* under drift_lock, with the two below */
     double drift_max, drift_sum;

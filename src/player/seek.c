@@ -11,6 +11,10 @@
  *   FP_SEEK_RESYNC  the sound restarts at the picture; the picture goes on from
  *                   its history
  *
+ * An exact seek within reach makes no jump (within_reach): to a frame the
+ * history holds, it shows that frame; ahead of the frames decoded, when no
+ * keyframe lies between them and the target, the decoder goes on to it.
+ *
  * A jump that lands after what the mode needs (containers without an index
  * do that) is retried further back: 1 s, 2 s, 4 s ... before the target.
  * Where the frame index can tell, a keyframe seek becomes an exact seek to
@@ -87,11 +91,43 @@ void fp_seek_request(FPPlayer *p, int64_t seek_ts)
     p->serial = -1; /* take nothing until the reader says which serial the seek started */
 }
 
+enum { REACH_NONE, REACH_HISTORY, REACH_AHEAD };
+
+/*
+ * Whether an exact seek to target needs no jump. REACH_HISTORY: the history
+ * holds it, entry *index is the first frame at or after it (the history is one
+ * unbroken run). REACH_AHEAD: it lies after the newest frame taken, and the
+ * keyframe it needs is at or before that frame, so the decoder reaches it by
+ * going on, where a jump would decode again from that keyframe. Only with no
+ * other seek under way and where times never go back (the frame index knows
+ * one run of them), so that comparing times is comparing places.
+ */
+static int within_reach(FPPlayer *p, int64_t target, int *index)
+{
+    int n = fp_history_count(p->history);
+    const AVFrame *first = fp_history_get(p->history, 0);
+    const AVFrame *last = fp_history_get(p->history, n - 1);
+    int64_t last_ts, key_ts;
+
+    if (!n || p->op.seeking || p->serial < 0 || fp_frames_last_ts(p, &last_ts) < 0)
+        return REACH_NONE;
+    if (target >= first->best_effort_timestamp && target <= last->best_effort_timestamp) {
+        *index = 0;
+        while (fp_history_get(p->history, *index)->best_effort_timestamp < target)
+            (*index)++;
+        return REACH_HISTORY;
+    }
+    if (target > last->best_effort_timestamp && fp_frames_key_ts(p, target, &key_ts) >= 0 &&
+        key_ts <= last->best_effort_timestamp)
+        return REACH_AHEAD;
+    return REACH_NONE;
+}
+
 void fp_seek_start(FPPlayer *p, FPSeekMode mode, int64_t target)
 {
     FPOperation *op = &p->op;
-
     int64_t key_ts, last_ts;
+    int reach = REACH_NONE;
 
     /*
      * A keyframe seek lands on the last keyframe at or before the target.
@@ -105,8 +141,13 @@ void fp_seek_start(FPPlayer *p, FPSeekMode mode, int64_t target)
     op->mode = mode;
     /* A frame found by its position may be in a piece whose clock is behind the first frame's. */
     op->target = op->by_pos ? target : FFMAX(target, p->first_pts);
+    op->in_history = 0;
+    if (mode == FP_SEEK_EXACT)
+        reach = within_reach(p, op->target, &op->history_index);
+    if (reach != REACH_NONE)
+        op->by_pos = 0;
     /* MPEG-TS and -PS: the keyframe before the target from the index, found the first time. */
-    if (!op->by_pos && (mode == FP_SEEK_EXACT || mode == FP_SEEK_BACK) &&
+    if (!reach && !op->by_pos && (mode == FP_SEEK_EXACT || mode == FP_SEEK_BACK) &&
         fp_frames_key_pos_at(p, mode == FP_SEEK_BACK ? op->target - 1 : op->target,
                              &op->key_pos) >= 0)
         op->by_pos = 1;
@@ -131,6 +172,18 @@ void fp_seek_start(FPPlayer *p, FPSeekMode mode, int64_t target)
         fp_audio_out_set_position(p->audio, mode == FP_SEEK_EXACT
                                                 ? op->target * av_q2d(p->video_st->time_base)
                                                 : -INFINITY);
+    if (reach != REACH_NONE) {
+        av_log(NULL, AV_LOG_DEBUG, "render: seek for ts %lld within reach (%s)\n",
+               (long long)op->target, reach == REACH_HISTORY ? "history" : "decoding on");
+        atomic_fetch_add(&p->seeks_in_reach, 1);
+        op->seek_ts = op->target; /* where a jump goes, should one be needed after all */
+        op->seeking = 1;
+        op->landed = 1; /* the frames coming are adjacent to the history's */
+        op->in_history = reach == REACH_HISTORY;
+        if (op->in_history)
+            set_skip(p, AV_NOPTS_VALUE);
+        return;
+    }
     /* A refill must land strictly before the history's first frame, even on a keyframe. */
     fp_seek_request(p, mode == FP_SEEK_BACK ? op->target - 1 : op->target);
 }
@@ -200,8 +253,10 @@ static int seek_reached_end(FPPlayer *p)
 
     if (!op->landed && seek_earlier(p))
         return FP_CONTINUE;
-    if (op->skip_ts != AV_NOPTS_VALUE && op->mode == FP_SEEK_EXACT && !fp_history_count(p->history)) {
+    if (op->skip_ts != AV_NOPTS_VALUE && op->mode == FP_SEEK_EXACT &&
+        (!fp_history_count(p->history) || op->skip_dropped)) {
         /* Everything was before what was kept (the index misjudged the end): once more, whole. */
+        fp_history_clear(p->history);
         set_skip(p, AV_NOPTS_VALUE);
         fp_seek_request(p, op->seek_ts);
         return FP_CONTINUE;
@@ -217,6 +272,31 @@ static int seek_reached_end(FPPlayer *p)
     return ret < 0 ? ret : FP_FINISHED;
 }
 
+/* An exact or keyframe seek shows history entry index: where it has landed. */
+static int show_landed(FPPlayer *p, int index, int from_history)
+{
+    const AVFrame *f;
+    int ret;
+
+    p->op.seeking = 0;
+    set_skip(p, AV_NOPTS_VALUE);
+    ret = fp_show(p, index);
+    if (ret < 0 || p->paused)
+        return ret < 0 ? ret : FP_FINISHED;
+    /* Playing on from the frame landed on: the clock starts there, not where it was. */
+    f = fp_on_screen(p);
+    fp_clock_set(&p->clock, fp_ts_seconds(p, f->best_effort_timestamp), fp_clock_now());
+    fp_pacing_expect_sound(p, fp_clock_now());
+    if (from_history && fp_pacing_sound_ahead(p)) {
+        /* Back into the history while the sound plays on: the sound comes back to the picture. */
+        p->op.mode = FP_SEEK_RESYNC;
+        p->op.target = f->best_effort_timestamp;
+        fp_seek_request(p, f->best_effort_timestamp);
+        return FP_CONTINUE;
+    }
+    return FP_FINISHED;
+}
+
 /* The frame in p->pending belongs to the new serial: what the mode does with it. */
 static int take_landed(FPPlayer *p, int64_t pts)
 {
@@ -229,25 +309,19 @@ static int take_landed(FPPlayer *p, int64_t pts)
     case FP_SEEK_EXACT:
         if (op->skip_ts != AV_NOPTS_VALUE && pts < op->skip_ts) {
             fp_intake_drop(p); /* frames around it were skipped: it would break the run */
+            op->skip_dropped++;
             return FP_CONTINUE;
+        }
+        if (op->skip_dropped) { /* decoding on past dropped frames: the old run ends there */
+            fp_history_clear(p->history);
+            op->skip_dropped = 0;
         }
         ret = fp_intake_append(p);
         if (ret < 0)
             return ret;
         if (op->mode == FP_SEEK_EXACT && pts < op->target)
             return FP_CONTINUE;
-        op->seeking = 0;
-        set_skip(p, AV_NOPTS_VALUE);
-        ret = fp_show(p, fp_history_cursor(p->history));
-        if (ret < 0)
-            return ret;
-        if (!p->paused) {
-            /* Playing on from the frame landed on: the clock starts there, not where it was. */
-            fp_clock_set(&p->clock, fp_ts_seconds(p, fp_on_screen(p)->best_effort_timestamp),
-                         fp_clock_now());
-            fp_pacing_expect_sound(p, fp_clock_now());
-        }
-        return FP_FINISHED;
+        return show_landed(p, fp_history_cursor(p->history), 0);
     case FP_SEEK_RESYNC:
         /* The sound restarts at or before the picture; the picture goes on from its history. */
         last = fp_history_get(p->history, fp_history_count(p->history) - 1);
@@ -279,6 +353,10 @@ int fp_seek_advance(FPPlayer *p)
     int64_t pts;
     int ret;
 
+    if (op->in_history) {
+        op->in_history = 0;
+        return show_landed(p, op->history_index, 1);
+    }
     if (p->serial < 0) {
         ret = wait_for_jump(p);
         if (ret <= 0)
