@@ -1,4 +1,5 @@
 #include <math.h>
+#include <string.h>
 
 #include <libavutil/display.h>
 #include <libavutil/pixdesc.h>
@@ -133,10 +134,21 @@ void fp_sws_set_colorspace(struct SwsContext *sws, const AVFrame *frame)
 {
     enum AVColorSpace colorspace = fp_frame_colorspace(frame);
     const int *coefficients = sws_getCoefficients(sws_matrix(colorspace));
+    int full_range = fp_frame_full_range(frame);
+    int *inv_table, *table, src_range, dst_range, brightness, contrast, saturation;
 
     if (colorspace == AVCOL_SPC_RGB)
         return;
+    /*
+     * Setting the details rebuilds libswscale's conversion tables: only when
+     * the matrix or the range differs from the context's, not for every frame.
+     */
+    if (sws_getColorspaceDetails(sws, &inv_table, &src_range, &table, &dst_range, &brightness,
+                                 &contrast, &saturation) >= 0 &&
+        !memcmp(inv_table, coefficients, 4 * sizeof(*coefficients)) &&
+        !memcmp(table, coefficients, 4 * sizeof(*coefficients)) && src_range == full_range &&
+        dst_range == 1 && brightness == 0 && contrast == 1 << 16 && saturation == 1 << 16)
+        return;
     /* brightness 0, contrast and saturation 1.0 in 16.16 fixed point */
-    sws_setColorspaceDetails(sws, coefficients, fp_frame_full_range(frame), coefficients, 1, 0,
-                             1 << 16, 1 << 16);
+    sws_setColorspaceDetails(sws, coefficients, full_range, coefficients, 1, 0, 1 << 16, 1 << 16);
 }
