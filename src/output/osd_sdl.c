@@ -14,7 +14,7 @@
 #include "osd_strip.h"
 
 #define HOVER_MS 1500
-#define BOX_ALPHA 176
+#define BOX_ALPHA 176 /* the boxes' darkness over the picture, where blending is cheap */
 
 /* Text rendered once into a texture, again only when the text or the font size changes. */
 typedef struct TextBox {
@@ -39,6 +39,12 @@ struct FPOsdLayer {
     int graph_w, graph_h, graph_stale;
 
     FPOsdStrip *strip;    /* the GOP strip */
+    /*
+     * SDL's software renderer blends pixel by pixel, which cost more than drawing
+     * the picture: there the boxes are opaque and copied without blending.
+     */
+    int opaque;
+    SDL_Renderer *probed; /* the renderer opaque was decided for */
 
     SDL_Rect band;        /* where the timeline was drawn last; w 0 while hidden */
     SDL_Rect track;       /* the graph's part of it: positions 0 to 1 map onto it */
@@ -192,7 +198,7 @@ static void text_render(FPOsdLayer *l, SDL_Renderer *renderer, TextBox *t)
         box = SDL_CreateRGBSurfaceWithFormat(0, width + 2 * margin, lines * line_h + 2 * margin, 32,
                                              SDL_PIXELFORMAT_ARGB8888);
     if (box) {
-        SDL_FillRect(box, NULL, SDL_MapRGBA(box->format, 0, 0, 0, BOX_ALPHA));
+        SDL_FillRect(box, NULL, SDL_MapRGBA(box->format, 0, 0, 0, l->opaque ? 255 : BOX_ALPHA));
         save = NULL;
         line = strtok_r(copy, "\n", &save);
         for (int y = margin; line; line = strtok_r(NULL, "\n", &save), y += line_h)
@@ -248,6 +254,8 @@ static void text_draw(FPOsdLayer *l, SDL_Renderer *renderer, TextBox *t, int x, 
         src.h = (int)av_rescale(t->h, out_h - 2 * at.y, at.h);
         at.h = out_h - 2 * at.y;
     }
+    SDL_SetTextureBlendMode(t->tex, l->opaque && alpha >= 1 ? SDL_BLENDMODE_NONE
+                                                            : SDL_BLENDMODE_BLEND);
     SDL_SetTextureAlphaMod(t->tex, (Uint8)lrint(alpha * 255));
     SDL_RenderCopy(renderer, t->tex, &src, &at);
 }
@@ -272,7 +280,8 @@ static void graph_render(FPOsdLayer *l, SDL_Renderer *renderer, int w, int h)
     s = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
     if (!s)
         return;
-    SDL_FillRect(s, NULL, SDL_MapRGBA(s->format, 0, 0, 0, 0));
+    /* Opaque: the band's black is drawn in, and the bars are copied without blending. */
+    SDL_FillRect(s, NULL, SDL_MapRGBA(s->format, 0, 0, 0, l->opaque ? 255 : 0));
     for (int x = 0; x < w; x++) {
         int first = (int)((int64_t)x * l->nb_bars / w);
         int end = FFMAX((int)((int64_t)(x + 1) * l->nb_bars / w), first + 1);
@@ -298,8 +307,9 @@ static void graph_render(FPOsdLayer *l, SDL_Renderer *renderer, int w, int h)
     l->graph = SDL_CreateTextureFromSurface(renderer, s);
     SDL_FreeSurface(s);
     if (l->graph)
-        SDL_SetTextureBlendMode(l->graph, SDL_BLENDMODE_BLEND);
+        SDL_SetTextureBlendMode(l->graph, l->opaque ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
 }
+
 
 static int track_x(const FPOsdLayer *l, double position)
 {
@@ -310,6 +320,16 @@ static void fill(SDL_Renderer *renderer, SDL_Rect r, Uint8 red, Uint8 green, Uin
 {
     SDL_SetRenderDrawColor(renderer, red, green, blue, a);
     SDL_RenderFillRect(renderer, &r);
+}
+
+/* The range the step history holds: back-steps there are instant. */
+static void kept_draw(FPOsdLayer *l, SDL_Renderer *renderer)
+{
+    int x0 = track_x(l, l->tl.kept_begin), x1 = track_x(l, l->tl.kept_end);
+
+    if (l->tl.kept_begin <= l->tl.kept_end)
+        fill(renderer, (SDL_Rect){x0, l->track.y, FFMAX(x1 - x0, 2), l->track.h}, 255, 255, 255,
+             48);
 }
 
 static int timeline_visible(const FPOsdLayer *l)
@@ -334,15 +354,15 @@ static void timeline_draw(FPOsdLayer *l, SDL_Renderer *renderer)
     SDL_Rect t = l->track;
     int x;
 
-    fill(renderer, l->band, 0, 0, 0, BOX_ALPHA);
-    if (tl->kept_begin <= tl->kept_end) {
-        int x0 = track_x(l, tl->kept_begin), x1 = track_x(l, tl->kept_end);
-        fill(renderer, (SDL_Rect){x0, t.y, FFMAX(x1 - x0, 2), t.h}, 255, 255, 255, 48);
-    }
+    fill(renderer, l->band, 0, 0, 0, l->opaque ? 255 : BOX_ALPHA);
+    if (!l->opaque) /* under the bars */
+        kept_draw(l, renderer);
     if (l->graph_stale || l->graph_w != t.w || l->graph_h != t.h)
         graph_render(l, renderer, t.w, t.h);
     if (l->graph)
         SDL_RenderCopy(renderer, l->graph, NULL, &t);
+    if (l->opaque) /* the bars hide what is under them */
+        kept_draw(l, renderer);
     for (int i = 0; i < 2; i++) {
         double at = i ? tl->loop_b : tl->loop_a;
         if (at >= 0)
@@ -361,6 +381,14 @@ void fp_osd_layer_draw(FPOsdLayer *l, SDL_Renderer *renderer)
 
     if (SDL_GetRendererOutputSize(renderer, &out_w, &out_h) || out_w <= 0 || out_h <= 0)
         return;
+    if (l->probed != renderer) {
+        SDL_RendererInfo info;
+
+        l->probed = renderer;
+        l->opaque = !SDL_GetRendererInfo(renderer, &info) && (info.flags & SDL_RENDERER_SOFTWARE);
+        l->panel.stale = l->message.stale = l->label.stale = l->note.stale = 1;
+        l->graph_stale = 1;
+    }
     if (l->panel.text || l->message.text || l->label.text || fp_osd_strip_shown(l->strip))
         font_at(l, av_clip(out_h / 32, 12, 40));
     margin = FFMAX(l->font_px, 12) / 2;
@@ -371,7 +399,7 @@ void fp_osd_layer_draw(FPOsdLayer *l, SDL_Renderer *renderer)
         timeline_draw(l, renderer);
     /* Above the timeline and its label, or at the bottom. */
     if (font_at(l, l->font_px) >= 0)
-        fp_osd_strip_draw(l->strip, renderer, l->font, l->glyphs, l->font_px, out_w,
+        fp_osd_strip_draw(l->strip, renderer, l->font, l->glyphs, l->font_px, l->opaque, out_w,
                           l->shown ? l->band.y - (l->label.text ? l->font_px * 3 / 2 + 4 : 0)
                                    : out_h,
                           margin);
@@ -399,6 +427,7 @@ void fp_osd_layer_draw_note(FPOsdLayer *l, SDL_Renderer *renderer, const char *t
         y -= h;
     x = av_clip(x, 0, FFMAX(out_w - w, 0));
     y = av_clip(y, 0, FFMAX(out_h - h, 0));
+    SDL_SetTextureBlendMode(l->note.tex, l->opaque ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
     SDL_SetTextureAlphaMod(l->note.tex, 255);
     SDL_RenderCopy(renderer, l->note.tex, NULL, &(SDL_Rect){x, y, w, h});
 }

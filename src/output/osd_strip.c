@@ -16,7 +16,7 @@ struct FPOsdStrip {
     int nb_gop;
     int gop_current;      /* the frame on screen among them: framed at each draw, not baked in */
     SDL_Texture *strip;   /* the boxes as drawn */
-    int strip_w, strip_h, strip_px, strip_out_w, strip_stale;
+    int strip_w, strip_h, strip_px, strip_out_w, strip_stale, strip_opaque;
     int strip_first, strip_count, strip_box_w, strip_pad, strip_line_h; /* where they lie */
 };
 
@@ -119,7 +119,7 @@ static void strip_render(FPOsdStrip *l, SDL_Renderer *renderer, TTF_Font *font,
     s = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
     if (!s)
         return;
-    SDL_FillRect(s, NULL, SDL_MapRGBA(s->format, 0, 0, 0, BOX_ALPHA));
+    SDL_FillRect(s, NULL, SDL_MapRGBA(s->format, 0, 0, 0, l->strip_opaque ? 255 : BOX_ALPHA));
     fp_glyphs_blit(glyphs, font, caption, s, pad, pad);
     for (int i = 0; i < count; i++) {
         const FPOsdGopFrame *g = &l->gop[first + i];
@@ -144,11 +144,12 @@ static void strip_render(FPOsdStrip *l, SDL_Renderer *renderer, TTF_Font *font,
     l->strip_h = s->h;
     SDL_FreeSurface(s);
     if (l->strip)
-        SDL_SetTextureBlendMode(l->strip, SDL_BLENDMODE_BLEND);
+        SDL_SetTextureBlendMode(l->strip,
+                                l->strip_opaque ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
 }
 
 void fp_osd_strip_draw(FPOsdStrip *l, SDL_Renderer *renderer, TTF_Font *font, FPGlyphs *glyphs,
-                       int font_px, int out_w, int bottom, int margin)
+                       int font_px, int opaque, int out_w, int bottom, int margin)
 {
     SDL_Rect at;
 
@@ -156,8 +157,10 @@ void fp_osd_strip_draw(FPOsdStrip *l, SDL_Renderer *renderer, TTF_Font *font, FP
         return;
     if (l->strip_stale || !l->strip || l->strip_px != font_px ||
         l->gop_current < l->strip_first || l->gop_current >= l->strip_first + l->strip_count ||
-        l->strip_out_w != out_w - 2 * margin)
+        l->strip_out_w != out_w - 2 * margin || l->strip_opaque != opaque) {
+        l->strip_opaque = opaque;
         strip_render(l, renderer, font, glyphs, font_px, out_w - 2 * margin);
+    }
     if (!l->strip)
         return;
     at = (SDL_Rect){margin, 0, l->strip_w, l->strip_h};

@@ -32,10 +32,11 @@ int fp_osd_strip_shown(const FPOsdStrip *s);
  * Draw the strip with its bottom edge margin above bottom, at most out_w less
  * two margins wide (as many frames around the one on screen as fit; shrunk
  * below that), in font at font_px, its glyphs from glyphs (the cache of that
- * font). NULL draws nothing.
+ * font); on an opaque box where opaque is set (copied without blending). NULL
+ * draws nothing.
  */
 void fp_osd_strip_draw(FPOsdStrip *s, SDL_Renderer *renderer, TTF_Font *font, FPGlyphs *glyphs,
-                       int font_px, int out_w, int bottom, int margin);
+                       int font_px, int opaque, int out_w, int bottom, int margin);
 
 /** Free the strip and its texture (before the renderer goes). *s is set to NULL. */
 void fp_osd_strip_free(FPOsdStrip **s);
