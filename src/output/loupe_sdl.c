@@ -88,7 +88,7 @@ static void outline(SDL_Renderer *renderer, SDL_Rect r)
 void fp_loupe_draw(const FPLoupeView *v, FPOsdLayer *osd, int x, int y, const uint8_t screen[3])
 {
     const AVFrame *f = v->frame;
-    int out_w, out_h, px, py, nw, nh, cell, dw, dh, lx, ly, below;
+    int out_w, out_h, px, py, nw, nh, cell, dw, dh, lx, ly, note_w, note_h, note_y;
     SDL_Rect src, dst, mark;
     double u, w;
     char note[768];
@@ -117,7 +117,21 @@ void fp_loupe_draw(const FPLoupeView *v, FPOsdLayer *osd, int x, int y, const ui
     mark = (SDL_Rect){lx + (int)(u * dw / cell) * cell, ly + (int)(w * dh / cell) * cell, cell, cell};
     outline(v->renderer, mark);
     note_text(f, px, py, screen, note, sizeof(note));
-    /* The values under the loupe, or over it in the lower half of the window. */
-    below = ly + dh < out_h / 2;
-    fp_osd_layer_draw_note(osd, v->renderer, note, lx, below ? ly + dh + 4 : ly - 4, !below);
+    if (fp_osd_layer_note_size(osd, v->renderer, note, &note_w, &note_h) < 0)
+        return;
+    /*
+     * The values beyond the loupe, on its side away from the pointer; where they do not fit
+     * there, on the pointer's other side. Never over the pixel they describe: moved back
+     * inside the window, a note beside the pointer could cover it.
+     */
+    if (ly > y) {
+        note_y = ly + dh + 4;
+        if (note_y + note_h > out_h)
+            note_y = y - LOUPE_OFFSET - note_h;
+    } else {
+        note_y = ly - 4 - note_h;
+        if (note_y < 0)
+            note_y = y + LOUPE_OFFSET;
+    }
+    fp_osd_layer_draw_note(osd, v->renderer, lx, note_y);
 }

@@ -409,22 +409,35 @@ void fp_osd_layer_draw(FPOsdLayer *l, SDL_Renderer *renderer)
     SDL_SetRenderDrawBlendMode(renderer, SDL_BLENDMODE_NONE);
 }
 
-void fp_osd_layer_draw_note(FPOsdLayer *l, SDL_Renderer *renderer, const char *text, int x, int y,
-                            int above)
+int fp_osd_layer_note_size(FPOsdLayer *l, SDL_Renderer *renderer, const char *text, int *w,
+                           int *h)
 {
-    int out_w, out_h, w, h;
+    int out_w, out_h;
 
-    if (SDL_GetRendererOutputSize(renderer, &out_w, &out_h) || text_set(&l->note, text) < 0 ||
-        font_at(l, av_clip(out_h / 32, 12, 40)) < 0)
-        return;
+    if (SDL_GetRendererOutputSize(renderer, &out_w, &out_h) || out_w <= 0)
+        return AVERROR_EXTERNAL;
+    if (text_set(&l->note, text) < 0)
+        return AVERROR(ENOMEM);
+    if (font_at(l, av_clip(out_h / 32, 12, 40)) < 0)
+        return AVERROR(ENOENT);
     if (l->note.stale || !l->note.tex)
         text_render(l, renderer, &l->note);
     if (!l->note.tex)
+        return AVERROR_EXTERNAL;
+    *w = FFMIN(l->note.w, out_w);
+    *h = (int)av_rescale(l->note.h, *w, l->note.w);
+    return 0;
+}
+
+void fp_osd_layer_draw_note(FPOsdLayer *l, SDL_Renderer *renderer, int x, int y)
+{
+    int out_w, out_h, w, h;
+
+    if (!l->note.tex || l->note.stale || SDL_GetRendererOutputSize(renderer, &out_w, &out_h) ||
+        out_w <= 0)
         return;
     w = FFMIN(l->note.w, out_w);
     h = (int)av_rescale(l->note.h, w, l->note.w);
-    if (above)
-        y -= h;
     x = av_clip(x, 0, FFMAX(out_w - w, 0));
     y = av_clip(y, 0, FFMAX(out_h - h, 0));
     SDL_SetTextureBlendMode(l->note.tex, l->opaque ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);

@@ -48,13 +48,19 @@ int fp_osd_layer_set(FPOsdLayer *layer, const FPOsd *osd);
 void fp_osd_layer_draw(FPOsdLayer *layer, SDL_Renderer *renderer);
 
 /**
- * Draw text (lines split at '\n') in a box with its top left corner at x, y
- * (above = 1: its bottom left corner), moved inside the output when it would
- * stick out, in the OSD's font and size: for the loupe's values. The texture
- * is made again only when the text changes.
+ * Set the note's text (lines split at '\n'), the loupe's values, and give the
+ * size of its box as fp_osd_layer_draw_note() will draw it, in the OSD's font
+ * and size, shrunk to the output's width. The texture is made again only when
+ * the text changes. Returns 0, or a negative AVERROR when there is no font.
  */
-void fp_osd_layer_draw_note(FPOsdLayer *layer, SDL_Renderer *renderer, const char *text, int x,
-                            int y, int above);
+int fp_osd_layer_note_size(FPOsdLayer *layer, SDL_Renderer *renderer, const char *text, int *w,
+                           int *h);
+
+/**
+ * Draw the note set by fp_osd_layer_note_size() with its top left corner at
+ * x, y, moved inside the output when it would stick out.
+ */
+void fp_osd_layer_draw_note(FPOsdLayer *layer, SDL_Renderer *renderer, int x, int y);
 
 /**
  * Look at a pointer event (motion, button down or up) of the window the
