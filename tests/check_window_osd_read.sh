@@ -5,6 +5,11 @@
 #   info   On three frames of two assets (B-frames in MP4, MPEG-2 in TS), the 'i' panel says
 #          what the script's 'info' line says: frame number, total, picture type, key flag,
 #          pts, dts, time base, packet size and position.
+#   gop    With 'g', the GOP strip's boxes, read left to right as type and number over decode
+#          number, are a run of what the script's 'gop' prints, the frame on screen among them.
+#   inspector  With 'e', paused, the packet line and the picture type say what 'info' says,
+#          and the header lines after "headers" are, in order, lines of what 'headers' prints
+#          (the window's lines broken to fit are joined, runs of spaces closed up).
 #   loupe  With 'z', the pointer over each of the 20 pixels of tests/ref/pixel/ (corners, the
 #          last row and column, odd places) of an 8-bit 4:2:0, a 10-bit 4:2:2 and a 10-bit
 #          4:4:4 picture, the window twice the picture's size: the loupe names that pixel and
@@ -105,8 +110,8 @@ PY
 # field NAME LINE: the value of NAME=... in a key=value line.
 field() { tr ' ' '\n' <<<"$2" | sed -n "s/^$1=//p" | head -1; }
 
-# --- the 'i' panel against 'info' ---------------------------------------------------------
-panels=0
+# --- the 'i' panel, the GOP strip and the inspector against the script's lines -------------
+panels=0 strips=0 inspected=0
 for spec in h264_bframes_aac_320x240_30fps.mp4:0,37,70 mpeg2_mp2_framenum_320x240_25fps.ts:1,26,49; do
     media=$assets/${spec%%:*}
     start "$media" 640 480
@@ -135,9 +140,74 @@ for spec in h264_bframes_aac_320x240_30fps.mp4:0,37,70 mpeg2_mp2_framenum_320x24
         done
         panels=$((panels + 1))
     done
+    # The GOP strip, at the bottom, with the panel gone.
+    send show-info show-gop
+    for frame in ${frames//,/ }; do
+        send "frame $frame" gop
+        wait_out "\[[A-Z?]$frame(d"
+        gop=$(grep -a "\[[A-Z?]$frame(d" "$work/out" | tail -1)
+        read_until "^[0-9]*,[0-9]*: GOP in display order"
+        python3 - "$work/text" "$gop" <<'PY' || fail "${media##*/} frame $frame: the GOP strip in the window is not what 'gop' says"
+import re, sys
+text, gop = open(sys.argv[1]).read().splitlines(), sys.argv[2]
+boxes = {}
+for line in text:
+    where, _, words = line.partition(": ")
+    boxes.setdefault(where, []).append(words)
+shown = sorted((int(w.split(",")[0]), f"{b[0]}({b[1]})") for w, b in boxes.items()
+               if len(b) == 2 and re.fullmatch(r"[A-Z?]\d+", b[0]) and re.fullmatch(r"d\d+", b[1]))
+shown = [s for _, s in shown]
+want = gop.partition(": ")[2].replace("[", "").replace("]", "").split()
+current = re.search(r"\[(\S+)\]", gop).group(1)
+runs = [want[i:i + len(shown)] for i in range(len(want) - len(shown) + 1)]
+print(f"strip: {len(shown)} boxes {' '.join(shown[:3])} ... {' '.join(shown[-2:])}")
+ok = len(shown) >= min(len(want), 5) and shown in runs and current in shown
+if not ok:
+    print(f"gop: {gop}")
+sys.exit(0 if ok else 1)
+PY
+        strips=$((strips + 1))
+    done
+    # The inspector, paused, with the strip gone.
+    send show-gop show-inspector
+    for frame in ${frames//,/ }; do
+        send "frame $frame" info headers
+        wait_out "^headers n=$frame "
+        info=$(grep -a "^info n=$frame " "$work/out" | tail -1)
+        # What 'headers' printed for this frame: its line count is in its first line.
+        count=$(grep -a "^headers n=$frame " "$work/out" | tail -1 | sed 's/.*lines=//')
+        grep -a -A "$count" "^headers n=$frame " "$work/out" | tail -n "$count" >"$work/headers"
+        read_until "^[0-9]*,[0-9]*: packet   pts $(field pts "$info")  dts $(field dts "$info")"
+        python3 - "$work/text" "$work/headers" "$info" <<'PY' || fail "${media##*/} frame $frame: the inspector in the window is not what 'info' and 'headers' say"
+import re, sys
+squeeze = lambda s: " ".join(s.split())
+lines = []
+for line in open(sys.argv[1]).read().splitlines():
+    words = line.partition(": ")[2]
+    if words.startswith("  ") and lines:
+        lines[-1] += " " + words.strip()  # the rest of a line broken to fit
+    else:
+        lines.append(words)
+lines = [squeeze(l) for l in lines]
+info = dict(w.split("=", 1) for w in sys.argv[3].split()[1:])
+packet = f"packet pts {info['pts']} dts {info['dts']} size {info['size']} pos {info['pos']}"
+heads = [squeeze(l) for l in open(sys.argv[2]).read().splitlines()]
+ok = any(l == packet or l.startswith(packet + " ") for l in lines) and \
+    any(l.startswith(f"picture {info['type']} ") for l in lines)
+start = lines.index("headers ('headers' prints them all):") + 1 if ok else len(lines)
+shown = lines[start:]
+first = heads.index(shown[0]) if shown and shown[0] in heads else -1
+ok = ok and first >= 0 and len(shown) >= 10 and heads[first:first + len(shown)] == shown
+print(f"inspector: {len(shown)} header lines from the window, from '{shown[0] if shown else ''}'")
+if not ok:
+    print("window:", *lines, sep="\n  ")
+sys.exit(0 if ok else 1)
+PY
+        inspected=$((inspected + 1))
+    done
     stop
 done
-echo "the 'i' panel read from the window says what 'info' says on $panels frames"
+echo "read from the window: the 'i' panel says what 'info' says on $panels frames, the GOP strip what 'gop' says on $strips, the inspector what 'info' and 'headers' say on $inspected"
 
 # --- the loupe against the ffmpeg CLI's bytes ----------------------------------------------
 pixels=0 screens=0
@@ -172,6 +242,7 @@ for asset in h264_framenum_320x240_25fps.mp4 pic_yuv422p10_320x240.mkv pic_yuv44
     stop
 done
 echo "the loupe read from the window gives the ffmpeg CLI's values for $pixels pixels, the window's colour for $screens"
-[ "$panels" -eq 6 ] && [ "$pixels" -eq 60 ] && [ "$screens" -ge 40 ] ||
-    fail "checked $panels panels, $pixels pixels and $screens colours, not 6, 60 and at least 40"
+[ "$panels" -eq 6 ] && [ "$strips" -eq 6 ] && [ "$inspected" -eq 6 ] && [ "$pixels" -eq 60 ] &&
+    [ "$screens" -ge 40 ] ||
+    fail "checked $panels panels, $strips strips, $inspected inspectors, $pixels pixels and $screens colours"
 echo "PASS: the on-screen display, read back from a real window, says what it must"

@@ -5,25 +5,25 @@
  *
  *   usage: osd_read FONT_PX IMAGE.ppm
  *
- * IMAGE is a binary PPM (P6, 8 bits) of the window, as `import -window ID`
- * and `convert x.png ppm:` give. FONT_PX is the size the display chose for
- * that window (clip(height / 32, 12, 40) pixels).
+ * IMAGE is a binary PPM (P6, 8 bits) of the window, as `import -window ID
+ * -depth 8 x.ppm` gives. FONT_PX is the size the display chose for that window
+ * (clip(height / 32, 12, 40) pixels).
  *
- * What it relies on is how SDL's software renderer shows the display: each
- * box of text is opaque black, copied without blending, with its lines
- * starting a margin (FONT_PX / 3 + 2) in from its top left corner, one font
- * line skip apart, and each line made of the font's glyphs, white, blended
- * over the black side by side. The glyphs are rendered here the same way, with
- * SDL_ttf from the same font file, and each cell of a line must equal one of
- * them pixel for pixel (within 2 levels). So a wrong digit, a shifted line or
- * text scaled down to fit fails to read, rather than reading as something
- * close.
+ * What it relies on is how SDL's software renderer shows the display: text is
+ * the font's glyphs, white, blended side by side over an opaque box of one
+ * colour (black for the panels, the picture type's colour in the GOP strip),
+ * and copied to the window without blending. The glyphs are rendered here the
+ * same way, with SDL_ttf from the same font file, blended over the colour found
+ * around the text; each cell of a line must equal one of them pixel for pixel
+ * (within 2 levels a channel). So a wrong digit, a shifted line or text
+ * scaled down to fit does not read, rather than reading as something close.
  *
- * Prints every box found as lines "X,Y: TEXT" (X, Y: the box's top left
- * corner in the window), one per line of text, trailing spaces removed. A box
- * is a margin of black above and left of a line of three or more characters
- * that reads, whatever the picture next to it. Exits 1 on a bad image or a missing font, 0 otherwise,
- * also when nothing reads.
+ * A line starts where a glyph has a column of its background's colour just
+ * left of it and a row just above it; the lines that follow it one font line
+ * skip apart belong to the same box. Prints each box as lines "X,Y: TEXT",
+ * X, Y being where its first line starts, trailing spaces removed; a box whose
+ * first line has fewer than two characters is not printed. Exits 1 on a bad
+ * image or a missing font, 0 otherwise, also when nothing reads.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,19 +34,29 @@
 
 #define FIRST ' '
 #define LAST '~'
+#define NB_GLYPHS (LAST - FIRST + 1)
 #define TOLERANCE 2
-
-typedef struct Glyph {
-    int w, h;
-    unsigned char *grey; /* w * h levels, the glyph blended over black */
-} Glyph;
 
 typedef struct Image {
     int w, h;
     unsigned char *rgb;
 } Image;
 
-static Glyph glyphs[LAST - FIRST + 1];
+/* The glyphs as they look over one background colour. */
+typedef struct Background {
+    unsigned char colour[3];
+    unsigned char *glyph[NB_GLYPHS]; /* w * h * 3 bytes each */
+} Background;
+
+static TTF_Font *font;
+static SDL_Surface *rendered[NB_GLYPHS]; /* white, with alpha */
+static int glyph_w[NB_GLYPHS], glyph_h;
+static Background *backgrounds;
+static int nb_backgrounds;
+/* Integral images of where a pixel differs from the one left of it (edge_h) or above it
+ * (edge_v), and where a glyph was read already (seen). */
+static unsigned *edge_h, *edge_v;
+static unsigned char *seen;
 
 static int read_ppm(const char *path, Image *im)
 {
@@ -66,139 +76,162 @@ static int read_ppm(const char *path, Image *im)
     return ok ? 0 : -1;
 }
 
-/* Level of a pixel if it is grey (R = G = B within the tolerance), else -1. */
-static int grey_at(const Image *im, int x, int y)
+static const unsigned char *pixel(const Image *im, int x, int y)
 {
-    const unsigned char *p = im->rgb + ((size_t)y * im->w + x) * 3;
+    return im->rgb + ((size_t)y * im->w + x) * 3;
+}
 
-    if (abs(p[0] - p[1]) > TOLERANCE || abs(p[0] - p[2]) > TOLERANCE)
+static int same(const Image *im, int x0, int y0, int x1, int y1)
+{
+    return !memcmp(pixel(im, x0, y0), pixel(im, x1, y1), 3);
+}
+
+static int integrate(const Image *im)
+{
+    size_t n = (size_t)(im->w + 1) * (im->h + 1);
+    int w = im->w + 1;
+
+    edge_h = calloc(n, sizeof(*edge_h));
+    edge_v = calloc(n, sizeof(*edge_v));
+    seen = calloc((size_t)im->w * im->h, 1);
+    if (!edge_h || !edge_v || !seen)
         return -1;
-    return p[0];
+    for (int y = 0; y < im->h; y++)
+        for (int x = 0; x < im->w; x++) {
+            size_t at = (size_t)(y + 1) * w + x + 1;
+            unsigned h = x && !same(im, x, y, x - 1, y), v = y && !same(im, x, y, x, y - 1);
+            edge_h[at] = h + edge_h[at - 1] + edge_h[at - w] - edge_h[at - w - 1];
+            edge_v[at] = v + edge_v[at - 1] + edge_v[at - w] - edge_v[at - w - 1];
+        }
+    return 0;
 }
 
-static int black_at(const Image *im, int x, int y)
+/* How many pixels of the rectangle differ from their neighbour, by one of the images. */
+static unsigned edges(const unsigned *sum, int image_w, int x, int y, int w, int h)
 {
-    const unsigned char *p = im->rgb + ((size_t)y * im->w + x) * 3;
+    int s = image_w + 1;
 
-    return p[0] == 0 && p[1] == 0 && p[2] == 0;
+    return sum[(size_t)(y + h) * s + x + w] - sum[(size_t)y * s + x + w] -
+           sum[(size_t)(y + h) * s + x] + sum[(size_t)y * s + x];
 }
 
-static int render_glyphs(TTF_Font *font)
+static int render_glyphs(void)
 {
     static const SDL_Color white = {255, 255, 255, 255};
 
-    for (int c = FIRST; c <= LAST; c++) {
-        SDL_Surface *g = TTF_RenderGlyph_Blended(font, (Uint16)c, white), *box;
-        Glyph *out = &glyphs[c - FIRST];
-
-        if (!g)
+    glyph_h = TTF_FontHeight(font);
+    for (int i = 0; i < NB_GLYPHS; i++) {
+        rendered[i] = TTF_RenderGlyph_Blended(font, (Uint16)(FIRST + i), white);
+        if (!rendered[i] || rendered[i]->h != glyph_h)
             return -1;
-        box = SDL_CreateRGBSurfaceWithFormat(0, g->w, g->h, 32, SDL_PIXELFORMAT_ARGB8888);
-        if (!box) {
-            SDL_FreeSurface(g);
-            return -1;
-        }
-        /* As the player does: an opaque black box, the glyph blended over it. */
-        SDL_FillRect(box, NULL, SDL_MapRGBA(box->format, 0, 0, 0, 255));
-        SDL_SetSurfaceBlendMode(g, SDL_BLENDMODE_BLEND);
-        if (c != ' ')
-            SDL_BlitSurface(g, NULL, box, NULL);
-        out->w = box->w;
-        out->h = box->h;
-        out->grey = malloc((size_t)out->w * out->h);
-        if (!out->grey) {
-            SDL_FreeSurface(g);
-            SDL_FreeSurface(box);
-            return -1;
-        }
-        for (int y = 0; y < out->h; y++)
-            for (int x = 0; x < out->w; x++) {
-                Uint32 px = ((const Uint32 *)((const Uint8 *)box->pixels + y * box->pitch))[x];
-                Uint8 r, gg, b;
-                SDL_GetRGB(px, box->format, &r, &gg, &b);
-                out->grey[y * out->w + x] = r;
-            }
-        SDL_FreeSurface(g);
-        SDL_FreeSurface(box);
+        SDL_SetSurfaceBlendMode(rendered[i], SDL_BLENDMODE_BLEND);
+        glyph_w[i] = rendered[i]->w;
     }
     return 0;
 }
 
-/* black_sum[(y + 1) * (w + 1) + x + 1]: how many black pixels lie above and left of x, y. */
-static unsigned *black_sum;
-static int sum_w;
-
-static int count_black(const Image *im)
+/* The glyphs blended over colour, as the player blends them over its boxes. */
+static Background *background(const unsigned char colour[3])
 {
-    sum_w = im->w + 1;
-    black_sum = calloc((size_t)sum_w * (im->h + 1), sizeof(*black_sum));
-    if (!black_sum)
-        return -1;
-    for (int y = 0; y < im->h; y++)
-        for (int x = 0; x < im->w; x++)
-            black_sum[(y + 1) * sum_w + x + 1] = black_at(im, x, y) + black_sum[y * sum_w + x + 1] +
-                                                 black_sum[(y + 1) * sum_w + x] -
-                                                 black_sum[y * sum_w + x];
-    return 0;
+    Background *b;
+
+    for (int i = 0; i < nb_backgrounds; i++)
+        if (!memcmp(backgrounds[i].colour, colour, 3))
+            return &backgrounds[i];
+    b = realloc(backgrounds, (nb_backgrounds + 1) * sizeof(*backgrounds));
+    if (!b)
+        return NULL;
+    backgrounds = b;
+    b = &backgrounds[nb_backgrounds++];
+    memset(b, 0, sizeof(*b));
+    memcpy(b->colour, colour, 3);
+    for (int i = 0; i < NB_GLYPHS; i++) {
+        SDL_Surface *box = SDL_CreateRGBSurfaceWithFormat(0, glyph_w[i], glyph_h, 32,
+                                                          SDL_PIXELFORMAT_ARGB8888);
+        if (!box || !(b->glyph[i] = malloc((size_t)glyph_w[i] * glyph_h * 3))) {
+            SDL_FreeSurface(box);
+            return NULL;
+        }
+        SDL_FillRect(box, NULL, SDL_MapRGBA(box->format, colour[0], colour[1], colour[2], 255));
+        if (FIRST + i != ' ')
+            SDL_BlitSurface(rendered[i], NULL, box, NULL);
+        for (int y = 0; y < glyph_h; y++)
+            for (int x = 0; x < glyph_w[i]; x++) {
+                Uint32 px = ((const Uint32 *)((const Uint8 *)box->pixels + y * box->pitch))[x];
+                unsigned char *out = b->glyph[i] + ((size_t)y * glyph_w[i] + x) * 3;
+                SDL_GetRGB(px, box->format, &out[0], &out[1], &out[2]);
+            }
+        SDL_FreeSurface(box);
+    }
+    return b;
 }
 
-static int all_black(int x, int y, int w, int h)
+/*
+ * Whether the w x h cell at x, y could be white text blended over colour: every pixel
+ * lies between the colour and white, the same way along in each channel.
+ */
+static int could_be_text(const Image *im, const unsigned char colour[3], int x, int y, int w,
+                         int h)
 {
-    unsigned n = black_sum[(y + h) * sum_w + x + w] - black_sum[y * sum_w + x + w] -
-                 black_sum[(y + h) * sum_w + x] + black_sum[y * sum_w + x];
-    return n == (unsigned)(w * h);
+    for (int j = 0; j < h; j++)
+        for (int i = 0; i < w; i++) {
+            const unsigned char *p = pixel(im, x + i, y + j);
+            int lo = 256, hi = -1;
+            for (int c = 0; c < 3; c++) {
+                if (p[c] + TOLERANCE < colour[c])
+                    return 0;
+                if (colour[c] < 240) {
+                    int along = (p[c] - colour[c]) * 255 / (255 - colour[c]);
+                    lo = along < lo ? along : lo;
+                    hi = along > hi ? along : hi;
+                }
+            }
+            if (hi - lo > 12)
+                return 0;
+        }
+    return 1;
 }
 
-/* Where a glyph was read already: a box is not read again from inside its text. */
-static unsigned char *seen;
-
-static int seen_at(int x, int y)
-{
-    return seen[(size_t)y * sum_w + x];
-}
-
-static void mark_seen(int x, int y)
-{
-    seen[(size_t)y * sum_w + x] = 1;
-}
-
-/* The character whose glyph is at x, y, or 0 if none is. */
-static char glyph_at(const Image *im, int x, int y)
+/* The character whose glyph, over b, is at x, y; 0 if none is. */
+static char glyph_at(const Image *im, const Background *b, int x, int y)
 {
     char best = 0;
     long best_sum = -1;
 
-    for (int c = FIRST; c <= LAST; c++) {
-        const Glyph *g = &glyphs[c - FIRST];
+    for (int i = 0; i < NB_GLYPHS; i++) {
+        const unsigned char *want = b->glyph[i];
         long sum = 0;
-        int ok = x + g->w <= im->w && y + g->h <= im->h;
+        int ok = x + glyph_w[i] <= im->w && y + glyph_h <= im->h;
 
-        for (int j = 0; ok && j < g->h; j++)
-            for (int i = 0; ok && i < g->w; i++) {
-                int level = grey_at(im, x + i, y + j), d;
-                d = level < 0 ? 256 : abs(level - g->grey[j * g->w + i]);
+        for (int j = 0; ok && j < glyph_h; j++) {
+            const unsigned char *got = pixel(im, x, y + j);
+            for (int k = 0; ok && k < glyph_w[i] * 3; k++) {
+                int d = abs(got[k] - want[j * glyph_w[i] * 3 + k]);
                 ok = d <= TOLERANCE;
                 sum += d;
             }
+        }
         if (ok && (best_sum < 0 || sum < best_sum)) {
-            best = (char)c;
+            best = (char)(FIRST + i);
             best_sum = sum;
         }
     }
     return best;
 }
 
-/* Reads one line of text from x, y into line; returns its length, spaces trimmed. */
-static int read_line(const Image *im, int x, int y, char *line, int size, int mark)
+/* Reads one line from x, y into line, marking where each glyph was read when mark is set;
+ * returns its length, trailing spaces removed. */
+static int read_line(const Image *im, const Background *b, int x, int y, char *line, int size,
+                     int mark)
 {
     int n = 0;
     char c;
 
-    while (n < size - 1 && (c = glyph_at(im, x, y))) {
+    while (n < size - 1 && (c = glyph_at(im, b, x, y))) {
         line[n++] = c;
         if (mark)
-            mark_seen(x, y);
-        x += glyphs[c - FIRST].w;
+            seen[(size_t)y * im->w + x] = 1;
+        x += glyph_w[c - FIRST];
     }
     while (n && line[n - 1] == ' ')
         n--;
@@ -214,9 +247,8 @@ int main(int argc, char **argv)
         "/usr/share/fonts/dejavu/DejaVuSansMono.ttf",
     };
     const char *forced = getenv("FRAMEPIPE_FONT");
-    TTF_Font *font = NULL;
     Image im = {0};
-    int px, margin, skip, adv;
+    int px, skip, adv;
     char line[1024];
 
     if (argc != 3 || (px = atoi(argv[1])) < 6) {
@@ -235,51 +267,60 @@ int main(int argc, char **argv)
         font = TTF_OpenFont(forced, px);
     for (size_t i = 0; !font && i < sizeof(fonts) / sizeof(*fonts); i++)
         font = TTF_OpenFont(fonts[i], px);
-    if (!font || render_glyphs(font) < 0) {
+    if (!font || render_glyphs() < 0) {
         fprintf(stderr, "osd_read: no font, or its glyphs did not render\n");
         return 1;
     }
-    margin = px / 3 + 2;
-    skip = TTF_FontLineSkip(font);
-    adv = glyphs['0' - FIRST].w;
-    seen = calloc((size_t)(im.w + 1) * im.h, 1);
-    if (!seen || count_black(&im) < 0) {
+    if (integrate(&im) < 0) {
         fprintf(stderr, "osd_read: out of memory\n");
         return 1;
     }
+    skip = TTF_FontLineSkip(font);
+    adv = glyph_w['0' - FIRST];
     /*
-     * A box's corner: a margin of black above its first line and left of it, and a
-     * glyph where the first line starts (lines start with text). Black picture next to the
-     * box does not hide its corner; an offset by a pixel does not read.
+     * Where a line starts: the column left of it and the row above it are one colour, its
+     * first cell is not all that colour. Rows top to bottom, so a box is read from its first
+     * line, and its other lines, and every glyph read, are not taken for new starts.
      */
-    for (int y = 0; y + margin + skip <= im.h; y++)
-        for (int x = 0; x + margin + adv <= im.w; x++) {
+    for (int y = 1; y + glyph_h <= im.h; y++)
+        for (int x = 1; x + adv <= im.w; x++) {
+            const Background *b;
             int lines = 0;
 
-            if (!all_black(x, y, margin + adv, margin) || !all_black(x, y, margin, margin + skip) ||
-                all_black(x + margin, y + margin, adv, skip) || seen_at(x + margin, y + margin))
+            if (seen[(size_t)y * im.w + x] || edges(edge_v, im.w, x - 1, y, 1, glyph_h) ||
+                edges(edge_h, im.w, x, y - 1, adv, 1) ||
+                !(edges(edge_h, im.w, x, y, adv, glyph_h) + edges(edge_v, im.w, x, y, adv, glyph_h)))
                 continue;
-            for (int ly = y + margin; ly < im.h; ly += skip) {
-                int n = read_line(&im, x + margin, ly, line, sizeof(line), 1);
+            if (!could_be_text(&im, pixel(&im, x - 1, y - 1), x, y, adv, glyph_h) ||
+                !(b = background(pixel(&im, x - 1, y - 1))))
+                continue;
+            for (int ly = y; ly + glyph_h <= im.h; ly += skip) {
+                int n = read_line(&im, b, x, ly, line, sizeof(line), 1);
                 if (!n && !lines)
                     break;
                 if (!n) { /* an empty line, or the box's end: go on only if more text follows */
                     char next[8];
-                    if (ly + skip >= im.h || !read_line(&im, x + margin, ly + skip, next, 4, 0))
+                    if (ly + skip + glyph_h > im.h ||
+                        !read_line(&im, b, x, ly + skip, next, sizeof(next), 0))
                         break;
                 }
-                if (!lines && n < 3)
+                if (!lines && n < 2)
                     break;
                 printf("%d,%d: %s\n", x, y, line);
                 lines++;
             }
         }
+    for (int i = 0; i < nb_backgrounds; i++)
+        for (int j = 0; j < NB_GLYPHS; j++)
+            free(backgrounds[i].glyph[j]);
+    free(backgrounds);
+    for (int i = 0; i < NB_GLYPHS; i++)
+        SDL_FreeSurface(rendered[i]);
     TTF_CloseFont(font);
     TTF_Quit();
-    for (int c = FIRST; c <= LAST; c++)
-        free(glyphs[c - FIRST].grey);
-    free(im.rgb);
-    free(black_sum);
+    free(edge_h);
+    free(edge_v);
     free(seen);
+    free(im.rgb);
     return 0;
 }

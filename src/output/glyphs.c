@@ -1,3 +1,7 @@
+#include <string.h>
+
+#include <libavutil/bprint.h>
+#include <libavutil/common.h>
 #include <libavutil/error.h>
 #include <libavutil/mem.h>
 
@@ -62,6 +66,69 @@ int fp_glyphs_width(FPGlyphs *g, TTF_Font *font, const char *line)
         w += s ? s->w : 0;
     }
     return w;
+}
+
+char *fp_glyphs_wrap(FPGlyphs *g, TTF_Font *font, const char *text, int max_w)
+{
+    AVBPrint out;
+    char *copy = av_strdup(text), *line, *save = NULL, *ret;
+
+    if (!copy)
+        return NULL;
+    av_bprint_init(&out, 0, AV_BPRINT_SIZE_UNLIMITED);
+    for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        int indent = 0;
+
+        /* Lines that fit as they are, and lines in UTF-8 (not cut inside a character). */
+        if (fp_glyphs_width(g, font, line) <= max_w || !all_cached_kind(line)) {
+            av_bprintf(&out, "%s\n", line);
+            continue;
+        }
+        /* Columns padded with spaces (trace_headers' lines) closed up to two spaces first. */
+        for (char *from = line, *to = line; ; from++) {
+            if (*from == ' ' && to - line >= 2 && to[-1] == ' ' && to[-2] == ' ')
+                continue;
+            if (!(*to++ = *from))
+                break;
+        }
+        for (;;) {
+            size_t len = strlen(line), fit = 0, cut = 0;
+            char keep;
+
+            /* The longest start of the line that fits, and its last break. */
+            while (fit < len) {
+                keep = line[fit + 1];
+                line[fit + 1] = '\0';
+                if (fp_glyphs_width(g, font, line) + indent > max_w) {
+                    line[fit + 1] = keep;
+                    break;
+                }
+                line[fit + 1] = keep;
+                if (line[fit] == ' ' || line[fit] == ',')
+                    cut = fit + 1;
+                fit++;
+            }
+            if (fit == len || max_w <= 0) {
+                av_bprintf(&out, "%*s%s\n", indent ? 2 : 0, "", line);
+                break;
+            }
+            if (!cut)
+                cut = FFMAX(fit, 1);
+            av_bprintf(&out, "%*s%.*s\n", indent ? 2 : 0, "", (int)cut, line);
+            line += cut;
+            while (*line == ' ')
+                line++;
+            if (!*line)
+                break;
+            indent = fp_glyphs_width(g, font, "  ");
+        }
+    }
+    av_free(copy);
+    if (out.len)
+        out.str[--out.len] = '\0'; /* the last newline */
+    if (av_bprint_finalize(&out, &ret) < 0)
+        return NULL;
+    return ret;
 }
 
 void fp_glyphs_blit(FPGlyphs *g, TTF_Font *font, const char *line, SDL_Surface *dst, int x, int y)

@@ -28,6 +28,15 @@ void fp_glyphs_reset(FPGlyphs *glyphs);
 /* The width in pixels that fp_glyphs_blit() gives line (no newlines in it). */
 int fp_glyphs_width(FPGlyphs *glyphs, TTF_Font *font, const char *line);
 
+/*
+ * text (lines split at '\n') with its lines broken to be at most max_w pixels wide.
+ * A line too wide has its runs of spaces closed up to two first; then it is broken after a
+ * space or a comma where there is one, and the rest indented by two spaces; a word wider
+ * than max_w is broken where it must be. Lines in UTF-8 are left whole. Returns a new
+ * string (av_free() it), or NULL when out of memory.
+ */
+char *fp_glyphs_wrap(FPGlyphs *glyphs, TTF_Font *font, const char *text, int max_w);
+
 /* Draws line, white, blended over dst with its top left corner at x, y. */
 void fp_glyphs_blit(FPGlyphs *glyphs, TTF_Font *font, const char *line, SDL_Surface *dst, int x,
                     int y);

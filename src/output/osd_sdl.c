@@ -21,7 +21,8 @@ typedef struct TextBox {
     char *text;
     SDL_Texture *tex;
     int w, h;
-    int stale; /* the texture does not show text at the current size */
+    int stale;  /* the texture does not show text at the current size */
+    int wrap_w; /* the width its lines were broken to fit */
 } TextBox;
 
 struct FPOsdLayer {
@@ -180,20 +181,27 @@ static int font_at(FPOsdLayer *l, int px)
  * One line of glyphs after another on a dark translucent box, into t's
  * texture; the texture is kept while the box keeps its size.
  */
-static void text_render(FPOsdLayer *l, SDL_Renderer *renderer, TextBox *t)
+static void text_render(FPOsdLayer *l, SDL_Renderer *renderer, TextBox *t, int max_w)
 {
     int margin = l->font_px / 3 + 2, line_h = TTF_FontLineSkip(l->font), lines = 0, width = 0;
-    char *copy = av_strdup(t->text), *line, *save = NULL;
+    char *copy, *wrapped, *line, *save = NULL;
     SDL_Surface *box = NULL;
 
     t->stale = 0;
-    if (!copy)
+    t->wrap_w = max_w;
+    /* Lines too long for the box's room are broken, not the text shrunk past reading. */
+    wrapped = fp_glyphs_wrap(l->glyphs, l->font, t->text, max_w - 2 * margin);
+    copy = wrapped ? av_strdup(wrapped) : NULL;
+    if (!copy) {
+        av_free(wrapped);
         return;
+    }
     for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
         width = FFMAX(width, fp_glyphs_width(l->glyphs, l->font, line));
         lines++;
     }
-    strcpy(copy, t->text);
+    strcpy(copy, wrapped);
+    av_free(wrapped);
     if (lines)
         box = SDL_CreateRGBSurfaceWithFormat(0, width + 2 * margin, lines * line_h + 2 * margin, 32,
                                              SDL_PIXELFORMAT_ARGB8888);
@@ -236,8 +244,8 @@ static void text_draw(FPOsdLayer *l, SDL_Renderer *renderer, TextBox *t, int x, 
 
     if (!t->text || font_at(l, l->font_px) < 0)
         return;
-    if (t->stale || !t->tex)
-        text_render(l, renderer, t);
+    if (t->stale || !t->tex || t->wrap_w != max_w)
+        text_render(l, renderer, t, max_w);
     if (!t->tex || max_w <= 0)
         return;
     at = (SDL_Rect){x, y, t->w, t->h};
@@ -251,8 +259,14 @@ static void text_draw(FPOsdLayer *l, SDL_Renderer *renderer, TextBox *t, int x, 
     src = (SDL_Rect){0, 0, t->w, t->h};
     SDL_GetRendererOutputSize(renderer, &out_w, &out_h);
     if (at.y + at.h > out_h - at.y && out_h > 2 * at.y) {
+        int line_h = TTF_FontLineSkip(l->font), margin = l->font_px / 3 + 2;
+
         src.h = (int)av_rescale(t->h, out_h - 2 * at.y, at.h);
         at.h = out_h - 2 * at.y;
+        if (at.w == t->w && src.h > margin + line_h) { /* whole lines, none cut across */
+            src.h = margin + (src.h - margin) / line_h * line_h;
+            at.h = src.h;
+        }
     }
     SDL_SetTextureBlendMode(t->tex, l->opaque && alpha >= 1 ? SDL_BLENDMODE_NONE
                                                             : SDL_BLENDMODE_BLEND);
@@ -420,8 +434,8 @@ int fp_osd_layer_note_size(FPOsdLayer *l, SDL_Renderer *renderer, const char *te
         return AVERROR(ENOMEM);
     if (font_at(l, av_clip(out_h / 32, 12, 40)) < 0)
         return AVERROR(ENOENT);
-    if (l->note.stale || !l->note.tex)
-        text_render(l, renderer, &l->note);
+    if (l->note.stale || !l->note.tex || l->note.wrap_w != out_w)
+        text_render(l, renderer, &l->note, out_w);
     if (!l->note.tex)
         return AVERROR_EXTERNAL;
     *w = FFMIN(l->note.w, out_w);
