@@ -234,7 +234,8 @@ static void text_render(FPOsdLayer *l, SDL_Renderer *renderer, TextBox *t, int m
 
 /*
  * Copies t's texture with its top left corner at x, y (right = 1: its top
- * right corner), shrunk to fit the width when the window is narrow.
+ * right corner), its lines broken to fit max_w; shrunk to fit only when a
+ * single word is wider.
  */
 static void text_draw(FPOsdLayer *l, SDL_Renderer *renderer, TextBox *t, int x, int y, int right,
                       int max_w, double alpha)

@@ -50,8 +50,9 @@ void fp_osd_layer_draw(FPOsdLayer *layer, SDL_Renderer *renderer);
 /**
  * Set the note's text (lines split at '\n'), the loupe's values, and give the
  * size of its box as fp_osd_layer_draw_note() will draw it, in the OSD's font
- * and size, shrunk to the output's width. The texture is made again only when
- * the text changes. Returns 0, or a negative AVERROR when there is no font.
+ * and size, its lines broken to fit the output's width (shrunk only where a
+ * word is wider). The texture is made again only when the text or the width
+ * changes. Returns 0, or a negative AVERROR when there is no font.
  */
 int fp_osd_layer_note_size(FPOsdLayer *layer, SDL_Renderer *renderer, const char *text, int *w,
                            int *h);
