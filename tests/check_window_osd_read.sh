@@ -19,24 +19,9 @@
 # KEEP_WORK=1 keeps the grabs.
 set -euo pipefail
 player=$(realpath "$1") reader=$(realpath "$2") assets=$(realpath "$3") refs=$(realpath "$4")
-for tool in Xvfb xdotool import convert; do
-    command -v "$tool" >/dev/null || { echo "missing $tool (third_party/install-deps.sh installs it)"; exit 1; }
-done
-work=$(mktemp -d)
-xvfb_pid= player_pid=
-cleanup() {
-    local status=$?
-    set +e
-    exec 4>&- 2>/dev/null
-    [ -n "$player_pid" ] && kill "$player_pid" 2>/dev/null
-    [ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null
-    if [ -n "${KEEP_WORK:-}" ]; then echo "kept $work"; else rm -rf "$work"; fi
-    exit $status
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; [ -s "$work/err" ] && { echo "player stderr:"; tail -20 "$work/err"; }; exit 1; }
 # shellcheck source=tests/window_find.sh
 . "$(dirname "$0")/window_find.sh"
+window_test Xvfb xdotool import convert
 start_xvfb "$work" 1600x1200
 
 # start MEDIA W H: the player on MEDIA reading its script from a pipe (fd 4 writes to it), its

@@ -1,6 +1,30 @@
 # shellcheck shell=bash
 # Sourced by the window tests.
 
+# window_test TOOL...: the common start of a window test. Exits 1 at once when a tool is
+# missing; makes $work (kept with KEEP_WORK=1); on exit closes the script pipe (fd 4, if
+# open) and stops the player ($player_pid) and the X server ($xvfb_pid). Defines
+# fail MESSAGE: says it, with the end of the player's stderr ($work/err), and exits 1.
+window_test() {
+    local tool
+    for tool in "$@"; do
+        command -v "$tool" >/dev/null || { echo "missing $tool (third_party/install-deps.sh installs it)"; exit 1; }
+    done
+    work=$(mktemp -d)
+    xvfb_pid= player_pid=
+    trap window_test_cleanup EXIT
+    fail() { echo "FAIL: $*"; [ -s "$work/err" ] && { echo "player stderr:"; tail -20 "$work/err"; }; exit 1; }
+}
+window_test_cleanup() {
+    local status=$?
+    set +e
+    exec 4>&- 2>/dev/null
+    [ -n "$player_pid" ] && kill "$player_pid" 2>/dev/null
+    [ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null
+    if [ -n "${KEEP_WORK:-}" ]; then echo "kept $work"; else rm -rf "$work"; fi
+    exit $status
+}
+
 # start_xvfb DIR [WxH]: a private Xvfb (1280x1024 unless given) on a free display, which
 # -displayfd writes to DIR/display once the server is ready (waiting up to 30 s: a loaded
 # machine can be slow); exports DISPLAY, sets $xvfb_pid (the caller's cleanup kills it) and
