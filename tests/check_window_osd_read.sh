@@ -24,25 +24,16 @@ player=$(realpath "$1") reader=$(realpath "$2") assets=$(realpath "$3") refs=$(r
 window_test Xvfb xdotool import convert
 start_xvfb "$work" 1600x1200
 
-# start MEDIA W H: the player on MEDIA reading its script from a pipe (fd 4 writes to it), its
-# window resized to W x H; sets $window. send CMD...: one script line each.
+# start MEDIA W H: the player on MEDIA, paused, driven by send (window_find.sh), its window
+# resized to W x H; sets $window and $font_px, the display's text size there.
 start() {
-    rm -f "$work/script"
-    mkfifo "$work/script"
-    "$player" -an --paused --script "$work/script" "$1" >"$work/out" 2>"$work/err" &
-    player_pid=$!
-    exec 4>"$work/script"
-    find_window "$1"
+    start_scripted "$1" -an --paused
     # At the screen's corner: a window partly off the screen has its pointer clamped and its
     # grab cut there.
     xdotool windowmove --sync "$window" 0 0 || xdotool windowmove "$window" 0 0
     xdotool windowsize --sync "$window" "$2" "$3" || xdotool windowsize "$window" "$2" "$3"
-    font_px=$(($3 / 32))
-    [ "$font_px" -lt 12 ] && font_px=12
-    [ "$font_px" -gt 40 ] && font_px=40
-    width=$2 height=$3
+    font_px=$(($3 / 32 < 12 ? 12 : $3 / 32 > 40 ? 40 : $3 / 32))
 }
-send() { printf '%s\n' "$@" >&4; }
 stop() {
     send quit
     exec 4>&-

@@ -21,8 +21,6 @@ shift 3
 window_test Xvfb xdotool import
 start_xvfb "$work"
 
-# send LINE: one script line to the player.
-send() { echo "$1" >&4; }
 # last_line PREFIX: the newest line of the player's output that starts with PREFIX.
 last_line() { grep "^$1" "$work/out" | tail -1 || true; }
 # shown: the frame number the newest 'md5' line gives, after asking for one.
@@ -52,13 +50,7 @@ wait_for_frame() {
 
 check_media() {
     local media=$1 total line W H band margin track_w y n x slack
-    rm -f "$work/fifo" && mkfifo "$work/fifo"
-    : >"$work/out"
-    (cd "$work" && exec "$player" --paused --script "$work/fifo" "$assets/$media") \
-        >"$work/out" 2>"$work/err" &
-    player_pid=$!
-    exec 4>"$work/fifo"
-    find_window "$media"
+    start_scripted "$assets/$media" --paused
     send timeline
     # The timeline places frames by the index: wait until it has counted them.
     for _ in $(seq 100); do

@@ -67,6 +67,20 @@ start_wm() {
     fail "openbox did not start"
 }
 
+# start_scripted MEDIA OPTION...: the player ($player) on MEDIA with OPTIONs, in $work, reading
+# its script from a pipe that fd 4 writes to, its stdout in $work/out and stderr in $work/err;
+# sets $player_pid and, once it shows, $window. send LINE...: one script line each.
+start_scripted() {
+    local media=$1
+    shift
+    rm -f "$work/fifo" && mkfifo "$work/fifo"
+    (cd "$work" && exec "$player" "$@" --script "$work/fifo" "$media") >"$work/out" 2>"$work/err" &
+    player_pid=$!
+    exec 4>"$work/fifo"
+    find_window "$media"
+}
+send() { printf '%s\n' "$@" >&4; }
+
 # find_window MEDIA: sets $window to the visible window of the player $player_pid playing
 # MEDIA, waiting up to 20 s; fails (the caller's fail) when the player exits first, or when
 # none appears, after saying what the X server and the player were doing.

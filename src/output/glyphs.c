@@ -93,20 +93,15 @@ char *fp_glyphs_wrap(FPGlyphs *g, TTF_Font *font, const char *text, int max_w)
         }
         for (;;) {
             size_t len = strlen(line), fit = 0, cut = 0;
-            char keep;
+            int w = indent;
 
             /* The longest start of the line that fits, and its last break. */
-            while (fit < len) {
-                keep = line[fit + 1];
-                line[fit + 1] = '\0';
-                if (fp_glyphs_width(g, font, line) + indent > max_w) {
-                    line[fit + 1] = keep;
+            for (SDL_Surface *s; fit < len; fit++) {
+                w += (s = glyph(g, font, line[fit])) ? s->w : 0;
+                if (w > max_w)
                     break;
-                }
-                line[fit + 1] = keep;
                 if (line[fit] == ' ' || line[fit] == ',')
                     cut = fit + 1;
-                fit++;
             }
             if (fit == len || max_w <= 0) {
                 av_bprintf(&out, "%*s%s\n", indent ? 2 : 0, "", line);

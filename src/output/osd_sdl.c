@@ -177,13 +177,19 @@ static int font_at(FPOsdLayer *l, int px)
     return 0;
 }
 
+/* Room between a text box's edge and its text. */
+static int text_margin(const FPOsdLayer *l)
+{
+    return l->font_px / 3 + 2;
+}
+
 /*
  * One line of glyphs after another on a dark translucent box, into t's
  * texture; the texture is kept while the box keeps its size.
  */
 static void text_render(FPOsdLayer *l, SDL_Renderer *renderer, TextBox *t, int max_w)
 {
-    int margin = l->font_px / 3 + 2, line_h = TTF_FontLineSkip(l->font), lines = 0, width = 0;
+    int margin = text_margin(l), line_h = TTF_FontLineSkip(l->font), lines = 0, width = 0;
     char *copy, *wrapped, *line, *save = NULL;
     SDL_Surface *box = NULL;
 
@@ -260,7 +266,7 @@ static void text_draw(FPOsdLayer *l, SDL_Renderer *renderer, TextBox *t, int x, 
     src = (SDL_Rect){0, 0, t->w, t->h};
     SDL_GetRendererOutputSize(renderer, &out_w, &out_h);
     if (at.y + at.h > out_h - at.y && out_h > 2 * at.y) {
-        int line_h = TTF_FontLineSkip(l->font), margin = l->font_px / 3 + 2;
+        int line_h = TTF_FontLineSkip(l->font), margin = text_margin(l);
 
         src.h = (int)av_rescale(t->h, out_h - 2 * at.y, at.h);
         at.h = out_h - 2 * at.y;
