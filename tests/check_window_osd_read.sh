@@ -16,6 +16,8 @@
 #          gives the ffmpeg CLI's raw code values for it, and its "screen=" is the colour of
 #          the window under the pointer in the same grab (where the timeline, which the
 #          pointer near the bottom brings up, does not cover the picture).
+# FP_OSD_READ_QUICK=1 (the sanitizer builds, where a grab and its reading are slow) checks the
+# panels on the middle one of the three frames and the loupe on every other pixel.
 # KEEP_WORK=1 keeps the grabs.
 set -euo pipefail
 player=$(realpath "$1") reader=$(realpath "$2") assets=$(realpath "$3") refs=$(realpath "$4")
@@ -93,6 +95,7 @@ for spec in h264_bframes_aac_320x240_30fps.mp4:0,37,70 mpeg2_mp2_framenum_320x24
     start "$media" 640 480
     send show-info
     frames=${spec#*:}
+    [ -n "${FP_OSD_READ_QUICK:-}" ] && frames=$(cut -d, -f2 <<<"$frames")
     for frame in ${frames//,/ }; do
         send "frame $frame" info
         wait_out "^info n=$frame "
@@ -219,11 +222,13 @@ for asset in h264_framenum_320x240_25fps.mp4 pic_yuv422p10_320x240.mkv pic_yuv44
         fi
         [ -n "${VERBOSE:-}" ] && echo "(${SECONDS} s) $asset ($x, $y) after $grabs grabs"
         pixels=$((pixels + 1))
-    done < <(tail -n +2 "$ref")
+    done < <(tail -n +2 "$ref" | awk -v quick="${FP_OSD_READ_QUICK:-}" '!quick || NR % 2')
     stop
 done
 echo "(${SECONDS} s) the loupe read from the window gives the ffmpeg CLI's values for $pixels pixels, the window's colour for $screens"
-[ "$panels" -eq 6 ] && [ "$strips" -eq 6 ] && [ "$inspected" -eq 6 ] && [ "$pixels" -eq 60 ] &&
-    [ "$screens" -ge 40 ] ||
+frames=6 want_pixels=60
+[ -n "${FP_OSD_READ_QUICK:-}" ] && frames=2 want_pixels=30
+[ "$panels" -eq $frames ] && [ "$strips" -eq $frames ] && [ "$inspected" -eq $frames ] &&
+    [ "$pixels" -eq $want_pixels ] && [ "$screens" -ge $((want_pixels * 2 / 3)) ] ||
     fail "checked $panels panels, $strips strips, $inspected inspectors, $pixels pixels and $screens colours"
 echo "PASS: the on-screen display, read back from a real window, says what it must"
