@@ -47,7 +47,7 @@ static const Row rows[] = {
           "time, frame number, picture type and queues in the title",
      {B(SDLK_i, FP_CMD_INFO)}},
     {"e", "frame inspector: its packet, picture, colour, side data, buffers\n"
-          "and reference counts, and (paused) its bitstream headers",
+          "and reference counts, and its bitstream headers",
      {B(SDLK_e, FP_CMD_INSPECTOR)}},
     {"g", "GOP strip: the frames of this GOP in display order, with their\n"
           "types and decode order", {B(SDLK_g, FP_CMD_GOP_STRIP)}},

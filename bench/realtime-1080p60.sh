@@ -21,6 +21,7 @@ use_mpv=1
 use_ffplay=1
 variants=0
 osd=0
+inspector=0
 
 usage() {
     cat <<EOF
@@ -44,6 +45,8 @@ time (player + X server) and dropped frames of each, and framepipe/mpv ratios.
   --no-ffplay     leave out ffplay
   --osd           also run framepipe with the on-screen display shown: the timeline
                   pinned, the frame panel ('i') and the GOP strip ('g')
+  --inspector     also run framepipe with the frame inspector ('e') shown, which
+                  reads every frame's bitstream headers while it plays
   --variants      also run framepipe with SDL_RENDER_DRIVER=opengl, framepipe
                   with --step-history-mb 16, and ffplay with SDL's software
                   renderer presenting through XShm as framepipe does
@@ -72,6 +75,7 @@ while [[ $# -gt 0 ]]; do
         --no-ffplay) use_ffplay=0; shift ;;
         --variants) variants=1; shift ;;
         --osd) osd=1; shift ;;
+        --inspector) inspector=1; shift ;;
         -h|--help) usage; exit 0 ;;
         *) printf '%s: unknown argument: %s\n' "${0##*/}" "$1" >&2; usage >&2; exit 2 ;;
     esac
@@ -181,6 +185,7 @@ run_one() {
         framepipe-opengl) envs+=(SDL_RENDER_DRIVER=opengl); cmd=("$player" --stats "$clip") ;;
         framepipe-hist16) cmd=("$player" --stats --step-history-mb 16 "$clip") ;;
         framepipe-osd) cmd=("$player" --stats --script "$tmpdir/osd.fpscript" "$clip") ;;
+        framepipe-inspector) cmd=("$player" --stats --script "$tmpdir/inspector.fpscript" "$clip") ;;
         mpv-x11) cmd=(mpv --no-config --vo=x11 --ao=null --untimed=no
                       '--term-status-msg=mpv-dropped vo=${frame-drop-count} decoder=${decoder-frame-drop-count}'
                       --msg-level=all=no,statusline=status "$clip") ;;
@@ -224,8 +229,12 @@ players=(framepipe)
 ((use_mpv)) && players+=(mpv-x11)
 ((use_ffplay)) && players+=(ffplay)
 printf 'timeline\nshow-info\nshow-gop\n' >"$tmpdir/osd.fpscript"
+printf 'show-inspector\n' >"$tmpdir/inspector.fpscript"
 if ((osd)); then
     players+=(framepipe-osd)
+fi
+if ((inspector)); then
+    players+=(framepipe-inspector)
 fi
 if ((variants)); then
     players+=(framepipe-opengl framepipe-hist16)
@@ -261,6 +270,7 @@ label() {
         framepipe-opengl) echo "framepipe (opengl)" ;;
         framepipe-hist16) echo "framepipe (hist 16MB)" ;;
         framepipe-osd) echo "framepipe (OSD shown)" ;;
+        framepipe-inspector) echo "framepipe (inspector)" ;;
         mpv-x11) echo "mpv --vo=x11" ;;
         ffplay) echo "ffplay" ;;
         ffplay-software) echo "ffplay (sw, XShm)" ;;

@@ -7,9 +7,11 @@
 #          pts, dts, time base, packet size and position.
 #   gop    With 'g', the GOP strip's boxes, read left to right as type and number over decode
 #          number, are a run of what the script's 'gop' prints, the frame on screen among them.
-#   inspector  With 'e', paused, the packet line and the picture type say what 'info' says,
-#          and the header lines after "headers" are, in order, lines of what 'headers' prints
-#          (the window's lines broken to fit are joined, runs of spaces closed up).
+#   inspector  With 'e', paused, the frame number, the packet line and the picture type say
+#          what 'info' says, and the header lines after "headers" are, in order, lines of what
+#          'headers' prints (the window's lines broken to fit are joined, runs of spaces closed
+#          up). While playing, the inspector shows frames one after another, each as 'info'
+#          and 'headers' say of it afterwards.
 #   loupe  With 'z', the pointer over each of the 20 pixels of tests/ref/pixel/ (corners, the
 #          last row and column, odd places) of an 8-bit 4:2:0 and a 10-bit 4:2:2 picture in a
 #          window twice their size, and a 10-bit 4:4:4 one at its size: the loupe names that pixel and
@@ -26,10 +28,11 @@ player=$(realpath "$1") reader=$(realpath "$2") assets=$(realpath "$3") refs=$(r
 window_test Xvfb xdotool import convert
 start_xvfb "$work" 1600x1200
 
-# start MEDIA W H: the player on MEDIA, paused, driven by send (window_find.sh), its window
-# resized to W x H; sets $window and $font_px, the display's text size there.
+# start MEDIA W H [OPTION]: the player on MEDIA, paused (or with OPTION instead, such as -an),
+# driven by send (window_find.sh), its window resized to W x H; sets $window and $font_px, the
+# display's text size there.
 start() {
-    start_scripted "$1" -an --paused
+    start_scripted "$1" -an "${4:---paused}"
     # At the screen's corner: a window partly off the screen has its pointer clamped and its
     # grab cut there.
     xdotool windowmove --sync "$window" 0 0 || xdotool windowmove "$window" 0 0
@@ -89,6 +92,37 @@ PY
 field() { tr ' ' '\n' <<<"$2" | sed -n "s/^$1=//p" | head -1; }
 
 # --- the 'i' panel, the GOP strip and the inspector against the script's lines -------------
+# inspector.py TEXT HEADERS INFO: the inspector read from the window (TEXT) names the frame
+# that the script's INFO line is about, its packet line says what INFO says, and its header
+# lines are, in order, lines of what 'headers' printed for it (HEADERS).
+cat >"$work/inspector.py" <<'PY'
+import re, sys
+squeeze = lambda s: " ".join(s.split())
+lines = []
+for line in open(sys.argv[1]).read().splitlines():
+    words = line.partition(": ")[2]
+    if words.startswith("  ") and lines:
+        lines[-1] += " " + words.strip()  # the rest of a line broken to fit
+    else:
+        lines.append(words)
+lines = [squeeze(l) for l in lines]
+info = dict(w.split("=", 1) for w in sys.argv[3].split()[1:])
+named = f"inspector: frame {info['n']} / {info['total']}"
+packet = f"packet pts {info['pts']} dts {info['dts']} size {info['size']} pos {info['pos']}"
+heads = [squeeze(l) for l in open(sys.argv[2]).read().splitlines()]
+# (a message at the top right, such as "frame N", may end the first line)
+ok = any(l == named or l.startswith(named + " ") for l in lines) and \
+    any(l == packet or l.startswith(packet + " ") for l in lines) and \
+    any(l.startswith(f"picture {info['type']} ") for l in lines)
+start = lines.index("headers ('headers' prints them all):") + 1 if ok else len(lines)
+shown = lines[start:]
+first = heads.index(shown[0]) if shown and shown[0] in heads else -1
+ok = ok and first >= 0 and len(shown) >= 10 and heads[first:first + len(shown)] == shown
+print(f"inspector: {len(shown)} header lines from the window, from '{shown[0] if shown else ''}'")
+if not ok:
+    print("window:", *lines, sep="\n  ")
+sys.exit(0 if ok else 1)
+PY
 panels=0 strips=0 inspected=0
 for spec in h264_bframes_aac_320x240_30fps.mp4:0,37,70 mpeg2_mp2_framenum_320x240_25fps.ts:1,26,49; do
     media=$assets/${spec%%:*}
@@ -157,36 +191,45 @@ PY
         count=$(grep -a "^headers n=$frame " "$work/out" | tail -1 | sed 's/.*lines=//')
         grep -a -A "$count" "^headers n=$frame " "$work/out" | tail -n "$count" >"$work/headers"
         read_until "^[0-9]*,[0-9]*: packet   pts $(field pts "$info")  dts $(field dts "$info")"
-        python3 - "$work/text" "$work/headers" "$info" <<'PY' || fail "${media##*/} frame $frame: the inspector in the window is not what 'info' and 'headers' say"
-import re, sys
-squeeze = lambda s: " ".join(s.split())
-lines = []
-for line in open(sys.argv[1]).read().splitlines():
-    words = line.partition(": ")[2]
-    if words.startswith("  ") and lines:
-        lines[-1] += " " + words.strip()  # the rest of a line broken to fit
-    else:
-        lines.append(words)
-lines = [squeeze(l) for l in lines]
-info = dict(w.split("=", 1) for w in sys.argv[3].split()[1:])
-packet = f"packet pts {info['pts']} dts {info['dts']} size {info['size']} pos {info['pos']}"
-heads = [squeeze(l) for l in open(sys.argv[2]).read().splitlines()]
-ok = any(l == packet or l.startswith(packet + " ") for l in lines) and \
-    any(l.startswith(f"picture {info['type']} ") for l in lines)
-start = lines.index("headers ('headers' prints them all):") + 1 if ok else len(lines)
-shown = lines[start:]
-first = heads.index(shown[0]) if shown and shown[0] in heads else -1
-ok = ok and first >= 0 and len(shown) >= 10 and heads[first:first + len(shown)] == shown
-print(f"inspector: {len(shown)} header lines from the window, from '{shown[0] if shown else ''}'")
-if not ok:
-    print("window:", *lines, sep="\n  ")
-sys.exit(0 if ok else 1)
-PY
+        python3 "$work/inspector.py" "$work/text" "$work/headers" "$info" ||
+            fail "${media##*/} frame $frame: the inspector in the window is not what 'info' and 'headers' say"
         inspected=$((inspected + 1))
     done
     stop
 done
 echo "(${SECONDS} s) read from the window: the 'i' panel says what 'info' says on $panels frames, the GOP strip what 'gop' says on $strips, the inspector what 'info' and 'headers' say on $inspected"
+
+# --- the inspector while playing: a few times a second it shows a frame, and what it shows of
+# that frame (number, packet, type, headers) is what the script says of it, paused ----------
+media=$assets/h264_bframes_aac_320x240_30fps.mp4
+start "$media" 640 480 -an
+send show-inspector
+playing=()
+for i in $(seq 8); do
+    read_window
+    n=$(sed -n 's/^[0-9]*,[0-9]*: inspector: frame \([0-9]*\) \/ .*/\1/p' "$work/text" | head -1)
+    if [ -n "$n" ] && grep -qF "headers ('headers' prints them all):" "$work/text"; then
+        cp "$work/text" "$work/playing$i"
+        playing+=("$i:$n")
+    fi
+    sleep 0.2
+done
+send pause
+distinct=$(printf '%s\n' "${playing[@]#*:}" | sort -u | wc -l)
+[ "${#playing[@]}" -ge 4 ] && [ "$distinct" -ge 3 ] ||
+    fail "while playing, the inspector showed headers in ${#playing[@]} of 8 grabs, of $distinct frames (${playing[*]})"
+for grab in "${playing[@]}"; do
+    frame=${grab#*:}
+    send "frame $frame" info headers
+    wait_out "^headers n=$frame "
+    info=$(grep -a "^info n=$frame " "$work/out" | tail -1)
+    count=$(grep -a "^headers n=$frame " "$work/out" | tail -1 | sed 's/.*lines=//')
+    grep -a -A "$count" "^headers n=$frame " "$work/out" | tail -n "$count" >"$work/headers"
+    python3 "$work/inspector.py" "$work/playing${grab%%:*}" "$work/headers" "$info" ||
+        fail "while playing, the inspector's frame $frame is not what 'info' and 'headers' say of it"
+done
+stop
+echo "(${SECONDS} s) while playing, the inspector showed frames ${playing[*]#*:}, each as 'info' and 'headers' say"
 
 # --- the loupe against the ffmpeg CLI's bytes ----------------------------------------------
 pixels=0 screens=0

@@ -19,8 +19,9 @@
 /* Text rendered once into a texture, again only when the text or the font size changes. */
 typedef struct TextBox {
     char *text;
-    SDL_Texture *tex;
-    int w, h;
+    SDL_Texture *tex;     /* streaming: the text is drawn straight into it */
+    int tex_w, tex_h;     /* its size, rounded up so that small changes of text fit it */
+    int w, h;             /* the part of it the text fills */
     int stale;  /* the texture does not show text at the current size */
     int wrap_w; /* the width its lines were broken to fit */
 } TextBox;
@@ -189,9 +190,9 @@ static int text_margin(const FPOsdLayer *l)
  */
 static void text_render(FPOsdLayer *l, SDL_Renderer *renderer, TextBox *t, int max_w)
 {
-    int margin = text_margin(l), line_h = TTF_FontLineSkip(l->font), lines = 0, width = 0;
+    int margin = text_margin(l), line_h = TTF_FontLineSkip(l->font), lines = 0, width = 0, w, h;
     char *copy, *wrapped, *line, *save = NULL;
-    SDL_Surface *box = NULL;
+    SDL_Surface *box;
 
     t->stale = 0;
     t->wrap_w = max_w;
@@ -208,32 +209,32 @@ static void text_render(FPOsdLayer *l, SDL_Renderer *renderer, TextBox *t, int m
     }
     strcpy(copy, wrapped);
     av_free(wrapped);
-    if (lines)
-        box = SDL_CreateRGBSurfaceWithFormat(0, width + 2 * margin, lines * line_h + 2 * margin, 32,
-                                             SDL_PIXELFORMAT_ARGB8888);
-    if (box) {
+    w = width + 2 * margin;
+    h = lines * line_h + 2 * margin;
+    /* A texture much larger than the text is given back; one too small is replaced. */
+    if (t->tex && (t->tex_w < w || t->tex_h < h || (int64_t)t->tex_w * t->tex_h > 4LL * w * h)) {
+        SDL_DestroyTexture(t->tex);
+        t->tex = NULL;
+    }
+    if (!t->tex && lines) {
+        t->tex_w = FFALIGN(w, 64);
+        t->tex_h = FFALIGN(h, 64);
+        t->tex = SDL_CreateTexture(renderer, SDL_PIXELFORMAT_ARGB8888,
+                                   SDL_TEXTUREACCESS_STREAMING, t->tex_w, t->tex_h);
+    }
+    if (t->tex && SDL_LockTextureToSurface(t->tex, &(SDL_Rect){0, 0, w, h}, &box) < 0) {
+        SDL_DestroyTexture(t->tex);
+        t->tex = NULL;
+    }
+    if (t->tex) { /* box is the texture's memory, until unlocked */
         SDL_FillRect(box, NULL, SDL_MapRGBA(box->format, 0, 0, 0, l->opaque ? 255 : BOX_ALPHA));
         save = NULL;
         line = strtok_r(copy, "\n", &save);
         for (int y = margin; line; line = strtok_r(NULL, "\n", &save), y += line_h)
             fp_glyphs_blit(l->glyphs, l->font, line, box, margin, y);
-        if (t->tex && (t->w != box->w || t->h != box->h)) {
-            SDL_DestroyTexture(t->tex);
-            t->tex = NULL;
-        }
-        if (!t->tex) {
-            t->tex = SDL_CreateTexture(renderer, SDL_PIXELFORMAT_ARGB8888,
-                                       SDL_TEXTUREACCESS_STATIC, box->w, box->h);
-            if (t->tex)
-                SDL_SetTextureBlendMode(t->tex, SDL_BLENDMODE_BLEND);
-        }
-        if (t->tex && SDL_UpdateTexture(t->tex, NULL, box->pixels, box->pitch)) {
-            SDL_DestroyTexture(t->tex);
-            t->tex = NULL;
-        }
-        t->w = box->w;
-        t->h = box->h;
-        SDL_FreeSurface(box);
+        SDL_UnlockTexture(t->tex);
+        t->w = w;
+        t->h = h;
     }
     av_free(copy);
 }
@@ -463,7 +464,8 @@ void fp_osd_layer_draw_note(FPOsdLayer *l, SDL_Renderer *renderer, int x, int y)
     y = av_clip(y, 0, FFMAX(out_h - h, 0));
     SDL_SetTextureBlendMode(l->note.tex, l->opaque ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
     SDL_SetTextureAlphaMod(l->note.tex, 255);
-    SDL_RenderCopy(renderer, l->note.tex, NULL, &(SDL_Rect){x, y, w, h});
+    SDL_RenderCopy(renderer, l->note.tex, &(SDL_Rect){0, 0, l->note.w, l->note.h},
+                   &(SDL_Rect){x, y, w, h});
 }
 
 void fp_osd_output_point(SDL_Renderer *renderer, int wx, int wy, int *x, int *y)

@@ -8,8 +8,18 @@
  * The input is opened a second time, with a demuxer of its own, so that the
  * player's reader is not disturbed: reading starts at a keyframe before the
  * packet (so that the filter has seen the parameter sets the packet refers
- * to) and stops at the packet. The filter's log is captured on the calling
+ * to) and stops at the packet. The filter's log is captured on the reading
  * thread (size_watch.h) and not printed.
+ *
+ * Two ways in:
+ *   - fp_headers_read() opens the input, reads one packet's headers and closes
+ *     it again, on the calling thread (the script's 'headers');
+ *   - an FPHeadersWorker keeps the input open on a thread of its own and
+ *     answers the newest question whenever it can (the inspector panel, which
+ *     asks again for every frame shown while playing). It reads on from where
+ *     it stopped when the packet asked for lies ahead in the same GOP, and
+ *     keeps the last packets' headers, so that a frame shown after the
+ *     B-frames that referred to it costs no second reading.
  */
 #ifndef FRAMEPIPE_SRC_HEADERS_H
 #define FRAMEPIPE_SRC_HEADERS_H
@@ -39,5 +49,37 @@ typedef struct FPHeadersQuery {
  * Blocks while it reads (milliseconds for a GOP of a small file).
  */
 int fp_headers_read(const char *path, const FPHeadersQuery *q, char **text);
+
+typedef struct FPHeadersWorker FPHeadersWorker;
+
+/**
+ * Start a thread that will open path and answer questions about the packets
+ * of one stream. Returns at once: the opening happens on that thread, and an
+ * input that cannot be opened is the error of every answer.
+ * @return 0 or AVERROR(ENOMEM) / a thread creation error; *w is NULL then.
+ */
+int fp_headers_worker_open(FPHeadersWorker **w, const char *path, int stream_index);
+
+/**
+ * Ask for the headers of the packet q names (q->stream_index is ignored: the
+ * worker's stream). The question replaces one not yet begun; one being read
+ * is finished first. tag is handed back with the answer, to tell which
+ * question it answers (the player passes the frame's timestamp). Never blocks
+ * for a reading.
+ */
+void fp_headers_worker_ask(FPHeadersWorker *w, const FPHeadersQuery *q, int64_t tag);
+
+/**
+ * Take the newest answer, if one came since the last take.
+ * @return 1 when there was one: *tag is its question's, *err its result (as
+ *         fp_headers_read() returns it) and *text, on success, the lines in a
+ *         buffer that is now the caller's (av_free()); NULL on failure. The
+ *         worker keeps no pointer to it. 0 when there was none: nothing is
+ *         written.
+ */
+int fp_headers_worker_take(FPHeadersWorker *w, int64_t *tag, int *err, char **text);
+
+/** Stop the thread (a reading under way is interrupted), free everything, set *w to NULL. */
+void fp_headers_worker_close(FPHeadersWorker **w);
 
 #endif /* FRAMEPIPE_SRC_HEADERS_H */

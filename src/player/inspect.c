@@ -136,41 +136,43 @@ void fp_inspect_pixel(FPPlayer *p, int x, int y)
     fp_emit(p, &ev);
 }
 
-/* The headers of the packet of the frame on screen: its place from the index, else the frame's. */
-static int headers_of_screen(FPPlayer *p, char **text)
+int fp_inspect_headers_query(FPPlayer *p, const AVFrame *f, FPHeadersQuery *q)
 {
-    const AVFrame *f = fp_on_screen(p);
-    FPHeadersQuery q = {.key_pos = -1, .key_ts = AV_NOPTS_VALUE};
     FPIndexEntry e, key;
     FPIndexInfo info;
     int64_t n;
 
-    *text = NULL;
-    if (!f)
-        return AVERROR(EINVAL);
+    *q = (FPHeadersQuery){.key_pos = -1, .key_ts = AV_NOPTS_VALUE};
     if (!p->index) /* a pipe, or an input through an AVIOContext: it cannot be read again */
         return AVERROR(ESPIPE);
-    q.stream_index = p->video_st->index;
-    q.pos = fp_frame_pkt_pos(f);
-    q.pts = f->pts;
+    q->stream_index = p->video_st->index;
+    q->pos = fp_frame_pkt_pos(f);
+    q->pts = f->pts;
     n = fp_frames_number(p, f);
     fp_index_info(p->index, &info);
     if (n >= 0 && info.order != FP_INDEX_ORDER_DECODE && fp_index_get(p->index, n, &e) >= 0) {
-        q.pos = e.pos;
-        q.pts = e.pts;
+        q->pos = e.pos;
+        q->pts = e.pts;
         if (fp_index_key_for_frame(p->index, n, &key) >= 0) {
-            q.key_pos = key.pos;
-            q.key_ts = key.pts != AV_NOPTS_VALUE ? key.pts : key.dts;
+            q->key_pos = key.pos;
+            q->key_ts = key.pts != AV_NOPTS_VALUE ? key.pts : key.dts;
         }
     }
-    if (q.pos < 0 && q.pts == AV_NOPTS_VALUE)
-        return AVERROR(ENOENT);
-    return fp_headers_read(p->path, &q, text);
+    return q->pos < 0 && q->pts == AV_NOPTS_VALUE ? AVERROR(ENOENT) : 0;
 }
 
-int fp_inspect_headers_text(FPPlayer *p, char **text)
+/* The headers of the packet of the frame on screen, read on this thread. */
+static int headers_of_screen(FPPlayer *p, char **text)
 {
-    return headers_of_screen(p, text);
+    const AVFrame *f = fp_on_screen(p);
+    FPHeadersQuery q;
+    int ret;
+
+    *text = NULL;
+    if (!f)
+        return AVERROR(EINVAL);
+    ret = fp_inspect_headers_query(p, f, &q);
+    return ret < 0 ? ret : fp_headers_read(p->path, &q, text);
 }
 
 static const char *headers_error(int err, char *buf, size_t size)
@@ -231,6 +233,11 @@ void fp_inspect_panel(FPPlayer *p, char *buf, size_t size)
         return;
     fp_frames_describe(p, f, &fi, 0);
     desc = av_pix_fmt_desc_get(f->format);
+    if (fi.number >= 0)
+        av_bprintf(&b, "inspector: frame %lld / ", (long long)fi.number);
+    else
+        av_bprintf(&b, "inspector: frame ? / ");
+    av_bprintf(&b, fi.total >= 0 ? "%lld\n" : "?\n", (long long)fi.total);
     av_bprintf(&b, "packet   pts %lld  dts ", (long long)fi.pts);
     av_bprintf(&b, fi.dts == AV_NOPTS_VALUE ? "none" : "%lld", (long long)fi.dts);
     av_bprintf(&b, "  size %lld  pos %lld  %s\n", (long long)fi.size, (long long)fi.pos,

@@ -28,6 +28,7 @@
 #include <libavutil/log.h>
 #include <libavutil/mem.h>
 
+#include "compat.h"
 #include "player_internal.h"
 
 #define MESSAGE_SECONDS 1.0
@@ -176,32 +177,128 @@ static void timeline(FPPlayer *p, const AVFrame *f, FPOsdTimeline *tl, char *lab
         snprintf(label, size, "frame ? / ?   %s / %s", now, seconds >= 0 ? all : "?");
 }
 
+/* While playing, the inspector reads a frame's headers this often at most. */
+#define INSPECT_SECONDS 0.25
+
+/* Tells frames apart for the headers: by timestamp, or without one by the packet's place. */
+static int64_t frame_tag(const AVFrame *f)
+{
+    return f->best_effort_timestamp != AV_NOPTS_VALUE ? f->best_effort_timestamp
+                                                       : fp_frame_pkt_pos(f);
+}
+
 /*
- * The 'e' panel: the frame's fields, then, while paused, the first lines of its
- * packet's headers (read once per frame: the input is read again for them).
+ * Takes the headers worker's newest answer, if one came: the answer to the
+ * question out is shown with the fields that waited for it; an answer to an
+ * older question is dropped. Returns 1 when what the panel shows changed.
+ */
+static int take_headers(FPOsdState *o)
+{
+    int64_t tag;
+    char *text;
+    int err;
+
+    if (!o->headers_worker || !fp_headers_worker_take(o->headers_worker, &tag, &err, &text))
+        return 0;
+    if (!o->asking || tag != o->asked_tag) {
+        av_free(text);
+        return 0;
+    }
+    o->asking = 0;
+    av_free(o->headers);
+    o->headers = text; /* handed over by the worker */
+    o->headers_err = err;
+    o->shown_tag = tag;
+    av_free(o->shown_fields);
+    o->shown_fields = o->asked_fields;
+    o->asked_fields = NULL;
+    return 1;
+}
+
+/*
+ * Puts the question for f, the frame on screen, with its fields: at once when
+ * paused (a step shows its frame's fields straight away, its headers when
+ * they come); while playing, when no question is out and INSPECT_SECONDS have
+ * passed, the panel keeping the last frame answered meanwhile.
+ */
+static void ask_headers(FPPlayer *p, const AVFrame *f)
+{
+    FPOsdState *o = &p->osd;
+    char fields[4096];
+    double now = fp_clock_now();
+    FPHeadersQuery q;
+    int ret;
+
+    if (p->paused ? o->shown_fields && o->shown_tag == frame_tag(f) && !o->asking
+                  : o->asking || (o->shown_fields && now - o->asked_at < INSPECT_SECONDS))
+        return;
+    if (o->asking && o->asked_tag == frame_tag(f))
+        return;
+    fp_inspect_panel(p, fields, sizeof(fields));
+    av_free(o->asked_fields);
+    o->asked_fields = av_strdup(fields);
+    o->asked_tag = frame_tag(f);
+    o->asked_at = now;
+    o->asking = 1;
+    if (p->paused) { /* the fields now, the headers when they come */
+        av_free(o->shown_fields);
+        o->shown_fields = av_strdup(fields);
+        o->shown_tag = o->asked_tag;
+        av_freep(&o->headers);
+        o->headers_err = 1;
+    }
+    ret = fp_inspect_headers_query(p, f, &q);
+    if (ret >= 0 && !o->headers_worker)
+        ret = fp_headers_worker_open(&o->headers_worker, p->path, q.stream_index);
+    if (ret >= 0) {
+        fp_headers_worker_ask(o->headers_worker, &q, o->asked_tag);
+        return;
+    }
+    o->asking = 0; /* answered at once */
+    av_freep(&o->headers);
+    o->headers_err = ret;
+    o->shown_tag = o->asked_tag;
+    av_free(o->shown_fields);
+    o->shown_fields = o->asked_fields;
+    o->asked_fields = NULL;
+}
+
+/*
+ * The 'e' panel: a frame's fields, then the first lines of its packet's
+ * headers. The panel shows the frame on screen when paused; while playing it
+ * shows a frame a few times a second, the fields and headers of that same
+ * frame, whose packet line says which it is.
  */
 static void inspector_panel(FPPlayer *p, const AVFrame *f, char **at, char *end)
 {
     FPOsdState *o = &p->osd;
     const char *h, *stop;
+    char why[AV_ERROR_MAX_STRING_SIZE];
     int lines = 0;
 
-    fp_inspect_panel(p, *at, end - *at);
-    *at += strlen(*at);
-    if (!p->paused) {
-        append(at, end, "\nheaders: when paused");
+    take_headers(o);
+    ask_headers(p, f);
+    if (!o->shown_fields) {
+        append(at, end, "inspector: reading");
         return;
     }
-    if (!o->headers_read || o->headers_ts != f->best_effort_timestamp) {
-        av_freep(&o->headers);
-        o->headers_read = 1;
-        o->headers_ts = f->best_effort_timestamp;
-        if (fp_inspect_headers_text(p, &o->headers) < 0)
-            av_freep(&o->headers);
-    }
+    append(at, end, "%s", o->shown_fields);
     h = o->headers ? strstr(o->headers, "packet\n") : NULL;
-    if (!h) {
+    if (o->headers_err == AVERROR(ENOSYS)) {
         append(at, end, "\nheaders: none (libavcodec reads no headers of this codec)");
+        return;
+    }
+    if (o->headers_err == AVERROR(ESPIPE)) {
+        append(at, end, "\nheaders: none (the input cannot be read a second time)");
+        return;
+    }
+    if (o->headers_err < 0) {
+        av_strerror(o->headers_err, why, sizeof(why));
+        append(at, end, "\nheaders: cannot be read (%s)", why);
+        return;
+    }
+    if (!h) {
+        append(at, end, "\nheaders: being read");
         return;
     }
     append(at, end, "\nheaders ('headers' prints them all):");
@@ -306,7 +403,8 @@ void fp_osd_tick(FPPlayer *p)
     alpha = message_alpha(p, now);
     /* A fade at some 25 steps a second; the timeline's graph as soon as the index is whole. */
     if ((alpha != o->drawn_alpha && (alpha == 0 || now - o->drawn_at >= 0.04)) ||
-        (!o->bars_tried && p->index && fp_index_done(p->index) && fp_on_screen(p))) {
+        (!o->bars_tried && p->index && fp_index_done(p->index) && fp_on_screen(p)) ||
+        (o->inspector && take_headers(o))) {
         o->drawn_at = now;
         fp_osd_refresh(p);
     }
@@ -315,5 +413,8 @@ void fp_osd_tick(FPPlayer *p)
 void fp_osd_free(FPPlayer *p)
 {
     av_freep(&p->osd.bars);
+    fp_headers_worker_close(&p->osd.headers_worker);
     av_freep(&p->osd.headers);
+    av_freep(&p->osd.asked_fields);
+    av_freep(&p->osd.shown_fields);
 }

@@ -222,6 +222,8 @@ int fp_pacing_advance(FPPlayer *p)
         if (-delay > fp_frame_seconds(p, next) &&
             (fq.count > 0 || fp_history_cursor(p->history) < fp_history_count(p->history) - 2)) {
             atomic_fetch_add(&p->dropped, 1);
+            av_log(NULL, AV_LOG_DEBUG, "pacing: dropped the frame at %.3f s, %.0f ms late\n",
+                   fp_ts_seconds(p, next->best_effort_timestamp), -delay * 1000);
             if (from_history) {
                 fp_history_set_cursor(p->history, fp_history_cursor(p->history) + 1);
                 return FP_CONTINUE;

@@ -37,6 +37,7 @@
 #include "clock.h"
 #include "decode.h"
 #include "demux.h"
+#include "headers.h"
 #include "history.h"
 #include "index.h"
 #include "trace.h"
@@ -127,9 +128,21 @@ typedef struct FPOsdState {
     double drawn_at;
     int pinned;           /* the timeline stays on screen */
     int gop_strip, loupe, inspector; /* shown */
-    char *headers;        /* the inspector's: the headers of the frame at headers_ts */
-    int64_t headers_ts;
-    int headers_read;     /* headers were read (or tried) for the frame at headers_ts */
+    /*
+     * The inspector: a frame's fields and its packet's headers, read on the headers worker's
+     * thread while the picture goes on. A frame is tagged by its timestamp, else its packet's
+     * position. The fields of the frame asked about wait with its question; fields and headers
+     * are shown together once its answer comes.
+     */
+    FPHeadersWorker *headers_worker; /* started when the inspector first shows */
+    int asking;           /* a question is out for the frame tagged asked_tag */
+    int64_t asked_tag;
+    double asked_at;      /* clock time */
+    char *asked_fields;   /* that frame's fields */
+    int64_t shown_tag;    /* what the panel shows: the frame, */
+    char *shown_fields;   /* its fields (NULL: nothing yet), */
+    char *headers;        /* its headers' lines (NULL: none, or not yet), */
+    int headers_err;      /* and why not: an error, or 1 while they are read */
     FPOsdGopFrame strip[32];
     FPOsdBar *bars;       /* the timeline's graph, from the finished index */
     int nb_bars, bars_tried;
@@ -441,8 +454,9 @@ int fp_inspect_gop(FPPlayer *p);
 int fp_inspect_gop_strip(FPPlayer *p, FPOsdGopFrame *strip, int max);
 /* 'pixel X Y': the reply, or a refusal. */
 void fp_inspect_pixel(FPPlayer *p, int x, int y);
-/* The bitstream headers of the frame on screen's packet (headers.h); *text to av_free(). */
-int fp_inspect_headers_text(FPPlayer *p, char **text);
+/* Where the packet of frame f is, for its bitstream headers (headers.h): from the index when it
+ * knows the frame, else from the frame. AVERROR(ESPIPE) when the input cannot be read again. */
+int fp_inspect_headers_query(FPPlayer *p, const AVFrame *f, FPHeadersQuery *q);
 /* 'headers': the reply lines (or a refusal); FP_CONTINUE while the index counts. */
 int fp_inspect_headers(FPPlayer *p);
 /* The 'e' panel: the frame's packet, picture, colour, side data and buffers, into buf. */
