@@ -187,10 +187,23 @@ static int64_t frame_tag(const AVFrame *f)
                                                        : fp_frame_pkt_pos(f);
 }
 
+/* Shows the answer to the question out (text is ours), with the fields that waited for it. */
+static void show_answer(FPOsdState *o, int err, char *text)
+{
+    o->asking = 0;
+    av_free(o->headers);
+    o->headers = text;
+    o->headers_err = err;
+    o->shown_tag = o->asked_tag;
+    av_free(o->shown_fields);
+    o->shown_fields = o->asked_fields;
+    o->asked_fields = NULL;
+}
+
 /*
  * Takes the headers worker's newest answer, if one came: the answer to the
- * question out is shown with the fields that waited for it; an answer to an
- * older question is dropped. Returns 1 when what the panel shows changed.
+ * question out is shown; an answer to an older question is dropped. Returns 1
+ * when what the panel shows changed.
  */
 static int take_headers(FPOsdState *o)
 {
@@ -204,14 +217,7 @@ static int take_headers(FPOsdState *o)
         av_free(text);
         return 0;
     }
-    o->asking = 0;
-    av_free(o->headers);
-    o->headers = text; /* handed over by the worker */
-    o->headers_err = err;
-    o->shown_tag = tag;
-    av_free(o->shown_fields);
-    o->shown_fields = o->asked_fields;
-    o->asked_fields = NULL;
+    show_answer(o, err, text); /* handed over by the worker */
     return 1;
 }
 
@@ -254,13 +260,7 @@ static void ask_headers(FPPlayer *p, const AVFrame *f)
         fp_headers_worker_ask(o->headers_worker, &q, o->asked_tag);
         return;
     }
-    o->asking = 0; /* answered at once */
-    av_freep(&o->headers);
-    o->headers_err = ret;
-    o->shown_tag = o->asked_tag;
-    av_free(o->shown_fields);
-    o->shown_fields = o->asked_fields;
-    o->asked_fields = NULL;
+    show_answer(o, ret, NULL); /* answered at once */
 }
 
 /*
