@@ -4,8 +4,8 @@
 #   build-asan/   clang, AddressSanitizer + UndefinedBehaviorSanitizer (LeakSanitizer included)
 #   build-tsan/   gcc, ThreadSanitizer
 #   build-fuzz/   clang, libFuzzer + ASan + UBSan: the fuzz targets alone, each after replaying
-#                 its tests/fuzz/regressions: fuzz_player for FP_FUZZ_SECONDS (default 150),
-#                 fuzz_control (seeks and steps) for FP_FUZZ_CONTROL_SECONDS (default 90)
+#                 its tests/fuzz/regressions: fuzz_player for FP_FUZZ_SECONDS (default 120),
+#                 fuzz_control (seeks and steps) for FP_FUZZ_CONTROL_SECONDS (default 60)
 # Every build is warning-free or fails (-Werror).
 # Usage: tests/run-all.sh [plain|asan|tsan|fuzz ...]
 set -euo pipefail
@@ -24,13 +24,13 @@ run() {
 }
 
 fuzz() {
-    echo "=== build-fuzz: libFuzzer for ${FP_FUZZ_SECONDS:-150} s + ${FP_FUZZ_CONTROL_SECONDS:-90} s"
+    echo "=== build-fuzz: libFuzzer for ${FP_FUZZ_SECONDS:-120} s + ${FP_FUZZ_CONTROL_SECONDS:-60} s"
     cmake -S . -B build-fuzz -DFP_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFP_FUZZ=ON \
         -DFP_SANITIZE=address,undefined -DBUILD_TESTING=OFF >/dev/null
     cmake --build build-fuzz -j "$jobs" --target fuzz_player fuzz_control
-    tests/fuzz/run.sh build-fuzz/tests/fuzz/fuzz_player build-fuzz/fuzz-work "${FP_FUZZ_SECONDS:-150}"
+    tests/fuzz/run.sh build-fuzz/tests/fuzz/fuzz_player build-fuzz/fuzz-work "${FP_FUZZ_SECONDS:-120}"
     tests/fuzz/run.sh build-fuzz/tests/fuzz/fuzz_control build-fuzz/fuzz-control-work \
-        "${FP_FUZZ_CONTROL_SECONDS:-90}"
+        "${FP_FUZZ_CONTROL_SECONDS:-60}"
 }
 
 for config in "${configs[@]}"; do
