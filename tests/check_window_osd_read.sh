@@ -95,6 +95,16 @@ field() { tr ' ' '\n' <<<"$2" | sed -n "s/^$1=//p" | head -1; }
 # inspector.py TEXT HEADERS INFO: the inspector read from the window (TEXT) names the frame
 # that the script's INFO line is about, its packet line says what INFO says, and its header
 # lines are, in order, lines of what 'headers' printed for it (HEADERS).
+# script_says N: goes to frame N and sets $info to the script's 'info' line for it, and
+# $work/headers to what 'headers' printed (its line count is in its first line).
+script_says() {
+    send "frame $1" info headers
+    wait_out "^headers n=$1 "
+    info=$(grep -a "^info n=$1 " "$work/out" | tail -1)
+    local count
+    count=$(grep -a "^headers n=$1 " "$work/out" | tail -1 | sed 's/.*lines=//')
+    grep -a -A "$count" "^headers n=$1 " "$work/out" | tail -n "$count" >"$work/headers"
+}
 cat >"$work/inspector.py" <<'PY'
 import re, sys
 squeeze = lambda s: " ".join(s.split())
@@ -184,12 +194,7 @@ PY
     # The inspector, paused, with the strip gone.
     send show-gop show-inspector
     for frame in ${frames//,/ }; do
-        send "frame $frame" info headers
-        wait_out "^headers n=$frame "
-        info=$(grep -a "^info n=$frame " "$work/out" | tail -1)
-        # What 'headers' printed for this frame: its line count is in its first line.
-        count=$(grep -a "^headers n=$frame " "$work/out" | tail -1 | sed 's/.*lines=//')
-        grep -a -A "$count" "^headers n=$frame " "$work/out" | tail -n "$count" >"$work/headers"
+        script_says "$frame"
         read_until "^[0-9]*,[0-9]*: packet   pts $(field pts "$info")  dts $(field dts "$info")"
         python3 "$work/inspector.py" "$work/text" "$work/headers" "$info" ||
             fail "${media##*/} frame $frame: the inspector in the window is not what 'info' and 'headers' say"
@@ -220,11 +225,7 @@ distinct=$(printf '%s\n' "${playing[@]#*:}" | sort -u | wc -l)
     fail "while playing, the inspector showed headers in ${#playing[@]} of 8 grabs, of $distinct frames (${playing[*]})"
 for grab in "${playing[@]}"; do
     frame=${grab#*:}
-    send "frame $frame" info headers
-    wait_out "^headers n=$frame "
-    info=$(grep -a "^info n=$frame " "$work/out" | tail -1)
-    count=$(grep -a "^headers n=$frame " "$work/out" | tail -1 | sed 's/.*lines=//')
-    grep -a -A "$count" "^headers n=$frame " "$work/out" | tail -n "$count" >"$work/headers"
+    script_says "$frame"
     python3 "$work/inspector.py" "$work/playing${grab%%:*}" "$work/headers" "$info" ||
         fail "while playing, the inspector's frame $frame is not what 'info' and 'headers' say of it"
 done

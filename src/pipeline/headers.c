@@ -152,13 +152,14 @@ static const Kept *kept_find(const Reader *r, const FPHeadersQuery *q)
     for (int i = 0; i < KEPT; i++) {
         const Kept *k = &r->kept[i];
 
-        if (k->text && (q->pos >= 0 ? k->pos == q->pos : q->pts != AV_NOPTS_VALUE && k->pts == q->pts))
+        if (k->text && (q->pos >= 0 ? k->pos == q->pos
+                                    : q->pts != AV_NOPTS_VALUE && k->pts == q->pts))
             return k;
     }
     return NULL;
 }
 
-/* Keeps the packet's lines, over the oldest kept; *text is the ring's after. */
+/* Keeps the packet's lines (lines is finalized: blank after), over the oldest kept. */
 static void keep(Reader *r, int64_t pos, int64_t pts, AVBPrint *lines)
 {
     Kept *k = &r->kept[r->next];

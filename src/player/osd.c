@@ -251,7 +251,7 @@ static void ask_headers(FPPlayer *p, const AVFrame *f)
         o->shown_fields = av_strdup(fields);
         o->shown_tag = o->asked_tag;
         av_freep(&o->headers);
-        o->headers_err = 1;
+        o->headers_err = 0;
     }
     ret = fp_inspect_headers_query(p, f, &q);
     if (ret >= 0 && !o->headers_worker)

@@ -141,8 +141,8 @@ typedef struct FPOsdState {
     char *asked_fields;   /* that frame's fields */
     int64_t shown_tag;    /* what the panel shows: the frame, */
     char *shown_fields;   /* its fields (NULL: nothing yet), */
-    char *headers;        /* its headers' lines (NULL: none, or not yet), */
-    int headers_err;      /* and why not: an error, or 1 while they are read */
+    char *headers;        /* its headers' lines, */
+    int headers_err;      /* or the error why none; NULL and 0: being read */
     FPOsdGopFrame strip[32];
     FPOsdBar *bars;       /* the timeline's graph, from the finished index */
     int nb_bars, bars_tried;
