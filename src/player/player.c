@@ -65,7 +65,9 @@ void fp_player_set_error(FPPlayer *p, const char *fmt, ...)
 
 static void say_too_large(const FPPlayerOptions *o, unsigned width, unsigned height)
 {
-    if (o->max_pixels > 0 && (int64_t)width * height > o->max_pixels)
+    /* Sizes libavutil refused may be anything up to UINT_MAX each: their product fits in
+     * 64 bits unsigned only. */
+    if (o->max_pixels > 0 && (uint64_t)width * height > (uint64_t)o->max_pixels)
         set_error(o, "picture size %ux%u is over the limit of %lld pixels", width, height,
                   (long long)o->max_pixels);
     else
