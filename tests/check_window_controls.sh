@@ -14,28 +14,10 @@
 #     arrow keys and steps; 'c' saves framepipe-<seconds>.png in the working directory.
 set -euo pipefail
 player=$(realpath "$1") compare=$(realpath "$2") assets=$(realpath "$3") refs=$(realpath "$4")
-for tool in Xvfb openbox xdotool import convert; do
-    command -v "$tool" >/dev/null || { echo "missing $tool (third_party/install-deps.sh installs it)"; exit 1; }
-done
-work=$(mktemp -d)
-xvfb_pid= player_pid= wm_pid=
-cleanup() {
-    # Keep the script's own status: a server that already went away, or a directory that
-    # openbox still writes into while it dies, is not a failure of the test (set -e would
-    # make it one here).
-    local status=$?
-    set +e
-    [ -n "$player_pid" ] && kill "$player_pid" 2>/dev/null
-    [ -n "$wm_pid" ] && kill "$wm_pid" 2>/dev/null
-    [ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null
-    rm -rf "$work"
-    exit $status
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; [ -s "$work/err" ] && { echo "player stderr:"; cat "$work/err"; }; exit 1; }
-
 # shellcheck source=tests/window_find.sh
 . "$(dirname "$0")/window_find.sh"
+window_test Xvfb openbox xdotool import convert
+
 # start_x WxH: a private X server with that screen, and openbox on it (any earlier one stops).
 start_x() {
     [ -n "$wm_pid" ] && kill "$wm_pid" 2>/dev/null && wait "$wm_pid" 2>/dev/null

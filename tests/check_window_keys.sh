@@ -19,28 +19,13 @@
 set -euo pipefail
 player=$(realpath "$1") compare=$(realpath "$2") assets=$(realpath "$3") refs=$(realpath "$4")
 case=$5
-for tool in Xvfb xdotool import convert compare; do
-    command -v "$tool" >/dev/null || { echo "missing $tool (third_party/install-deps.sh installs it)"; exit 1; }
-done
-work=$(mktemp -d)
-xvfb_pid= player_pid=
-cleanup() {
-    local status=$?
-    set +e
-    [ -n "$player_pid" ] && kill "$player_pid" 2>/dev/null
-    [ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null
-    if [ -n "${KEEP_WORK:-}" ]; then echo "kept $work"; else rm -rf "$work"; fi
-    exit $status
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; [ -s "$work/err" ] && { echo "player stderr:"; cat "$work/err"; }; exit 1; }
-
+# shellcheck source=tests/window_find.sh
+. "$(dirname "$0")/window_find.sh"
+window_test Xvfb xdotool import convert compare
+start_xvfb "$work"
 
 # start MEDIA [OPTIONS...]: runs the player in $work, sets $window once its window is visible
 # and has the keyboard focus.
-# shellcheck source=tests/window_find.sh
-. "$(dirname "$0")/window_find.sh"
-start_xvfb "$work"
 start() {
     local media=$1
     shift

@@ -17,26 +17,10 @@
 set -euo pipefail
 player=$(realpath "$1") compare=$(realpath "$2") assets=$(realpath "$3") refs=$(realpath "$4")
 case=$5
-for tool in Xvfb openbox xdotool wmctrl xprop import convert; do
-    command -v "$tool" >/dev/null || { echo "missing $tool (third_party/install-deps.sh installs it)"; exit 1; }
-done
-work=$(mktemp -d)
-xvfb_pid= player_pid= wm_pid=
-cleanup() {
-    # Keep the script's own status (see check_window_controls.sh).
-    local status=$?
-    set +e
-    [ -n "$player_pid" ] && kill "$player_pid" 2>/dev/null
-    [ -n "$wm_pid" ] && kill "$wm_pid" 2>/dev/null
-    [ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null
-    rm -rf "$work"
-    exit $status
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; [ -s "$work/err" ] && { echo "player stderr:"; cat "$work/err"; }; exit 1; }
-
 # shellcheck source=tests/window_find.sh
 . "$(dirname "$0")/window_find.sh"
+window_test Xvfb openbox xdotool wmctrl xprop import convert
+
 start_xvfb "$work" 1920x1080
 start_wm "$work"
 

@@ -5,27 +5,9 @@
 # median worst-channel error at most 3).
 set -euo pipefail
 player=$1 compare=$2 media=$3 ref=$4
-for tool in Xvfb xdotool import; do
-    command -v "$tool" >/dev/null || { echo "missing $tool (third_party/install-deps.sh installs it)"; exit 1; }
-done
-work=$(mktemp -d)
-xvfb_pid= player_pid=
-cleanup() {
-    # Keep the script's own status: a server that already went away, or a directory that
-    # openbox still writes into while it dies, is not a failure of the test (set -e would
-    # make it one here).
-    local status=$?
-    set +e
-    [ -n "$player_pid" ] && kill "$player_pid" 2>/dev/null
-    [ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null
-    rm -rf "$work"
-    exit $status
-}
-trap cleanup EXIT
-
-fail() { echo "FAIL: $*"; exit 1; }
 # shellcheck source=tests/window_find.sh
 . "$(dirname "$0")/window_find.sh"
+window_test Xvfb xdotool import
 start_xvfb "$work" 1920x1080
 
 "$player" --paused "$media" 2>"$work/err" &

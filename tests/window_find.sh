@@ -3,7 +3,9 @@
 
 # window_test TOOL...: the common start of a window test. Exits 1 at once when a tool is
 # missing; makes $work (kept with KEEP_WORK=1); on exit closes the script pipe (fd 4, if
-# open) and stops the player ($player_pid) and the X server ($xvfb_pid). Defines
+# open) and stops the player ($player_pid), the window manager ($wm_pid) and the X server
+# ($xvfb_pid). The exit status stays the script's own: a server that already went away, or a
+# directory openbox still writes into while it dies, is not a failure of the test. Defines
 # fail MESSAGE: says it, with the end of the player's stderr ($work/err), and exits 1.
 window_test() {
     local tool
@@ -11,7 +13,7 @@ window_test() {
         command -v "$tool" >/dev/null || { echo "missing $tool (third_party/install-deps.sh installs it)"; exit 1; }
     done
     work=$(mktemp -d)
-    xvfb_pid= player_pid=
+    xvfb_pid= player_pid= wm_pid=
     trap window_test_cleanup EXIT
     fail() { echo "FAIL: $*"; [ -s "$work/err" ] && { echo "player stderr:"; tail -20 "$work/err"; }; exit 1; }
 }
@@ -20,6 +22,7 @@ window_test_cleanup() {
     set +e
     exec 4>&- 2>/dev/null
     [ -n "$player_pid" ] && kill "$player_pid" 2>/dev/null
+    [ -n "$wm_pid" ] && kill "$wm_pid" 2>/dev/null
     [ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null
     if [ -n "${KEEP_WORK:-}" ]; then echo "kept $work"; else rm -rf "$work"; fi
     exit $status
