@@ -92,9 +92,6 @@ PY
 field() { tr ' ' '\n' <<<"$2" | sed -n "s/^$1=//p" | head -1; }
 
 # --- the 'i' panel, the GOP strip and the inspector against the script's lines -------------
-# inspector.py TEXT HEADERS INFO: the inspector read from the window (TEXT) names the frame
-# that the script's INFO line is about, its packet line says what INFO says, and its header
-# lines are, in order, lines of what 'headers' printed for it (HEADERS).
 # script_says N: goes to frame N and sets $info to the script's 'info' line for it, and
 # $work/headers to what 'headers' printed (its line count is in its first line).
 script_says() {
@@ -105,6 +102,9 @@ script_says() {
     count=$(grep -a "^headers n=$1 " "$work/out" | tail -1 | sed 's/.*lines=//')
     grep -a -A "$count" "^headers n=$1 " "$work/out" | tail -n "$count" >"$work/headers"
 }
+# inspector.py TEXT HEADERS INFO: the inspector read from the window (TEXT) names the frame
+# that the script's INFO line is about, its packet line says what INFO says, and its header
+# lines are, in order, lines of what 'headers' printed for it (HEADERS).
 cat >"$work/inspector.py" <<'PY'
 import re, sys
 squeeze = lambda s: " ".join(s.split())
