@@ -1,7 +1,5 @@
 #include <errno.h>
 #include <getopt.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +15,7 @@
 #include "framemd5.h"
 #include "keys.h"
 #include "script.h"
+#include "signals.h"
 #include "usage.h"
 #include "version.h"
 #include "trace_html.h"
@@ -45,6 +44,7 @@ enum {
     OPT_AUDIO_MD5,
     OPT_MAX_PIXELS,
     OPT_MAX_PACKETS,
+    OPT_DECODER_THREADS,
     OPT_VID,
     OPT_AID,
     OPT_START,
@@ -76,6 +76,7 @@ static const struct option long_options[] = {
     {"audio-md5", no_argument, NULL, OPT_AUDIO_MD5},
     {"max-pixels", required_argument, NULL, OPT_MAX_PIXELS},
     {"max-packets", required_argument, NULL, OPT_MAX_PACKETS},
+    {"decoder-threads", required_argument, NULL, OPT_DECODER_THREADS},
     {"vid", required_argument, NULL, OPT_VID},
     {"start", required_argument, NULL, OPT_START},
     {"start-frame", required_argument, NULL, OPT_START_FRAME},
@@ -147,79 +148,6 @@ static int check_path(const char *path)
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
         return AVERROR(EISDIR);
     return 0;
-}
-
-/*
- * Ctrl-C and SIGTERM quit the way 'q' does. The signals are blocked in every
- * thread (the mask is inherited) and taken by one thread with sigwait(), which
- * may then call into the player as any thread may: a handler could not, since
- * fp_player_request_quit() takes locks. A second signal ends the process at
- * once, for a player stuck where no quit reaches, such as opening a pipe that
- * never delivers.
- */
-typedef struct SignalWatch {
-    pthread_t thread;
-    int started;
-    sigset_t set;
-    atomic_int stop;
-    atomic_int received;
-    FPPlayer *_Atomic player; /* set while it may be asked to quit */
-} SignalWatch;
-
-static void *watch_signals(void *arg)
-{
-    SignalWatch *w = arg;
-    FPPlayer *player;
-    int sig;
-
-    for (;;) {
-        if (sigwait(&w->set, &sig))
-            continue;
-        if (atomic_load(&w->stop))
-            return NULL;
-        if (atomic_fetch_add(&w->received, 1) > 0) {
-            static const char msg[] = "framepipe: interrupted\n";
-            if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0) {
-                /* nothing more can be done */
-            }
-            _exit(130);
-        }
-        player = atomic_load(&w->player);
-        if (player)
-            fp_player_request_quit(player);
-    }
-}
-
-static int start_signal_watch(SignalWatch *w)
-{
-    int ret;
-
-    sigemptyset(&w->set);
-    sigaddset(&w->set, SIGINT);
-    sigaddset(&w->set, SIGTERM);
-    ret = pthread_sigmask(SIG_BLOCK, &w->set, NULL);
-    if (!ret)
-        ret = pthread_create(&w->thread, NULL, watch_signals, w);
-    w->started = !ret;
-    return ret ? AVERROR(ret) : 0;
-}
-
-/* Hands the player to the watcher; a signal that came before it was open quits it at once. */
-static void watch_player(SignalWatch *w, FPPlayer *player)
-{
-    atomic_store(&w->player, player);
-    if (player && atomic_load(&w->received))
-        fp_player_request_quit(player);
-}
-
-static void stop_signal_watch(SignalWatch *w)
-{
-    atomic_store(&w->player, NULL);
-    if (!w->started)
-        return;
-    atomic_store(&w->stop, 1);
-    pthread_kill(w->thread, SIGTERM); /* blocked, so it goes to the watcher's sigwait() */
-    pthread_join(w->thread, NULL);
 }
 
 /* What the program does with the player's events: the only place they are printed. */
@@ -297,13 +225,14 @@ static void print_stats(FPPlayer *p)
     fprintf(stderr,
             "stats: decoded=%lld displayed=%lld dropped=%lld stale=%lld decode_errors=%lld "
             "sound_errors=%lld seeks=%lld seeks_in_reach=%lld seek_skipped=%lld "
-            "pkt_queue_max_bytes=%zu pkt_queue_max=%d frame_queue_max=%d render=%s audio=%s%s\n",
+            "pkt_queue_max_bytes=%zu pkt_queue_max=%d frame_queue_max=%d render=%s "
+            "decoder_threads=%d decoder_thread_type=%s audio=%s%s\n",
             (long long)s.decoded, (long long)s.displayed, (long long)s.dropped,
             (long long)s.stale, (long long)s.decode_errors, (long long)s.sound_errors,
             (long long)s.seeks, (long long)s.seeks_in_reach, (long long)s.seek_skipped,
             s.pkt_queue_max_bytes,
             s.pkt_queue_max_count, s.frame_queue_max, s.render_driver,
-            s.has_audio ? "yes" : "no", drift);
+            s.decoder_threads, s.decoder_thread_type, s.has_audio ? "yes" : "no", drift);
 }
 
 int main(int argc, char **argv)
@@ -350,13 +279,22 @@ int main(int argc, char **argv)
             opts.screenshot_osd = 1;
             break;
         case OPT_STEP_HISTORY_MB: {
-            char *end;
-            long mb = strtol(optarg, &end, 10);
-            if (!*optarg || *end || mb < 0 || mb > 1 << 20) {
+            long long mb = parse_count(optarg);
+            if (mb < 0 || mb > 1 << 20) {
                 fprintf(stderr, "framepipe: --step-history-mb takes a size in MiB\n");
                 return 2;
             }
             opts.step_history_bytes = (size_t)mb << 20;
+            break;
+        }
+        case OPT_DECODER_THREADS: {
+            long long threads = parse_count(optarg);
+            if (threads < 0 || threads > FP_DECODER_THREADS_MAX) {
+                fprintf(stderr, "framepipe: --decoder-threads takes 0 (automatic) to %d\n",
+                        FP_DECODER_THREADS_MAX);
+                return 2;
+            }
+            opts.decoder_threads = (int)threads;
             break;
         }
         case OPT_SCRIPT:
@@ -381,9 +319,8 @@ int main(int argc, char **argv)
             opts.no_audio = 1;
             break;
         case OPT_VOLUME: {
-            char *end;
-            long volume = strtol(optarg, &end, 10);
-            if (!*optarg || *end || volume < 0 || volume > 100) {
+            long long volume = parse_count(optarg);
+            if (volume < 0 || volume > 100) {
                 fprintf(stderr, "framepipe: --volume takes 0 to 100\n");
                 return 2;
             }

@@ -4,7 +4,7 @@
 # player plus CPU time of the X server during the run, and dropped frames.
 #
 # usage: bench/realtime-1080p60.sh [--rounds N] [--player PATH] [--clip PATH] [--set NAME]
-#                                  [--display :N] [--no-mpv] [--no-ffplay] [--variants]
+#                                  [--display :N] [--no-mpv] [--no-ffplay] [--variants] [--floor]
 set -euo pipefail
 
 script_dir=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
@@ -20,6 +20,7 @@ display=":5"
 use_mpv=1
 use_ffplay=1
 variants=0
+floor=0
 osd=0
 inspector=0
 
@@ -48,9 +49,14 @@ time (player + X server) and dropped frames of each, and framepipe/mpv ratios.
   --inspector     also run framepipe with the frame inspector ('e') shown, which
                   reads every frame's bitstream headers while it plays
   --variants      also run framepipe with SDL_RENDER_DRIVER=opengl, framepipe
-                  with --step-history-mb 16, and ffplay with SDL's software
-                  renderer presenting through XShm as framepipe does
+                  with --step-history-mb 16, with --decoder-threads 1, and with
+                  both, and ffplay with SDL's software renderer presenting
+                  through XShm as framepipe does
                   (SDL_RENDER_DRIVER=software SDL_FRAMEBUFFER_ACCELERATION=0)
+  --floor         also run the ffmpeg CLI paced at the clip's rate (-re), decoding
+                  and converting to the window's pixel format (bgr0) with nothing
+                  shown, on libavcodec's automatic threads and on one: what any
+                  player pays before a picture reaches the X server
   -h, --help      show this help
 
 The generated clip is cached in \${XDG_CACHE_HOME:-\$HOME/.cache}/framepipe-bench/.
@@ -74,6 +80,7 @@ while [[ $# -gt 0 ]]; do
         --no-mpv) use_mpv=0; shift ;;
         --no-ffplay) use_ffplay=0; shift ;;
         --variants) variants=1; shift ;;
+        --floor) floor=1; shift ;;
         --osd) osd=1; shift ;;
         --inspector) inspector=1; shift ;;
         -h|--help) usage; exit 0 ;;
@@ -184,6 +191,8 @@ run_one() {
         framepipe) cmd=("$player" --stats "$clip") ;;
         framepipe-opengl) envs+=(SDL_RENDER_DRIVER=opengl); cmd=("$player" --stats "$clip") ;;
         framepipe-hist16) cmd=("$player" --stats --step-history-mb 16 "$clip") ;;
+        framepipe-t1) cmd=("$player" --stats --decoder-threads 1 "$clip") ;;
+        framepipe-t1-hist16) cmd=("$player" --stats --decoder-threads 1 --step-history-mb 16 "$clip") ;;
         framepipe-osd) cmd=("$player" --stats --script "$tmpdir/osd.fpscript" "$clip") ;;
         framepipe-inspector) cmd=("$player" --stats --script "$tmpdir/inspector.fpscript" "$clip") ;;
         mpv-x11) cmd=(mpv --no-config --vo=x11 --ao=null --untimed=no
@@ -191,6 +200,8 @@ run_one() {
                       --msg-level=all=no,statusline=status "$clip") ;;
         ffplay) cmd=(ffplay -autoexit "${sound[@]}" -loglevel error -stats "$clip") ;;
         ffplay-software) envs+=(SDL_RENDER_DRIVER=software SDL_FRAMEBUFFER_ACCELERATION=0); cmd=(ffplay -autoexit "${sound[@]}" -loglevel error -stats "$clip") ;;
+        ffmpeg-floor) cmd=(ffmpeg -nostdin -v error -re -i "$clip" -map 0:v:0 -pix_fmt bgr0 -f null -) ;;
+        ffmpeg-floor-t1) cmd=(ffmpeg -nostdin -v error -threads 1 -re -i "$clip" -map 0:v:0 -pix_fmt bgr0 -f null -) ;;
         *) die "unknown player $name" ;;
     esac
     x0=$(x_ticks)
@@ -211,6 +222,9 @@ run_one() {
             detail=$(tr '\r' '\n' <"$err" | grep -o 'mpv-dropped vo=[0-9]* decoder=[0-9]*' | tail -n 1 || true)
             dropped=$(awk '{ split($2, a, "="); split($3, b, "="); if (a[2] != "") print a[2] + b[2] }' <<<"$detail")
             detail=${detail#mpv-dropped }
+            ;;
+        ffmpeg*)
+            dropped=0 detail="nothing shown"
             ;;
         ffplay*)
             detail=$(tr '\r' '\n' <"$err" | grep -o 'fd= *[0-9]*' | tail -n 1 || true)
@@ -237,8 +251,11 @@ if ((inspector)); then
     players+=(framepipe-inspector)
 fi
 if ((variants)); then
-    players+=(framepipe-opengl framepipe-hist16)
+    players+=(framepipe-opengl framepipe-hist16 framepipe-t1 framepipe-t1-hist16)
     ((use_ffplay)) && players+=(ffplay-software)
+fi
+if ((floor)); then
+    players+=(ffmpeg-floor ffmpeg-floor-t1)
 fi
 np=${#players[@]}
 declare -A cpu_p=() cpu_x=() cpu_t=() drop=() wall=() peak=()
@@ -269,6 +286,10 @@ label() {
         framepipe) echo "framepipe" ;;
         framepipe-opengl) echo "framepipe (opengl)" ;;
         framepipe-hist16) echo "framepipe (hist 16MB)" ;;
+        framepipe-t1) echo "framepipe (1 thread)" ;;
+        framepipe-t1-hist16) echo "framepipe (1 th, 16MB)" ;;
+        ffmpeg-floor) echo "floor: ffmpeg -re" ;;
+        ffmpeg-floor-t1) echo "floor: ffmpeg -re, 1 th" ;;
         framepipe-osd) echo "framepipe (OSD shown)" ;;
         framepipe-inspector) echo "framepipe (inspector)" ;;
         mpv-x11) echo "mpv --vo=x11" ;;
@@ -286,7 +307,7 @@ echo
 # history NAME: the step history's budget in MiB that player NAME runs with (0: it has none).
 history() {
     case $1 in
-        framepipe-hist16) echo 16 ;;
+        framepipe-hist16 | framepipe-t1-hist16) echo 16 ;;
         framepipe*) echo 256 ;;
         *) echo 0 ;;
     esac
@@ -310,6 +331,11 @@ if ((use_mpv)); then
         awk -v n="$(label "$name")" -v f="$(med "${peak[$name]}")" -v h="$(history "$name")" \
             -v m="$(med "${peak[mpv-x11]}")" 'BEGIN {
             printf "memory, %s: (%.1f - %d) / %.1f MiB = %.3f of mpv-x11\n", n, f, h, m, (m > 0 ? (f - h) / m : 0) }'
+    done
+    for name in "${players[@]}"; do
+        [[ $name == framepipe-* || $name == ffmpeg* ]] || continue
+        awk -v n="$(label "$name")" -v f="$(med "${cpu_t[$name]}")" -v m="$(med "${cpu_t[mpv-x11]}")" 'BEGIN {
+            printf "cpu total, %s: %.2f / %.2f s = %.3f of mpv-x11\n", n, f, m, (m > 0 ? f / m : 0) }'
     done
 fi
 echo

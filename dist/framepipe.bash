@@ -8,7 +8,7 @@ _framepipe()
     local options="--headless --realtime --paused --start --start-frame --keep-open --loop --screenshot-osd
         --ab-loop-a --ab-loop-b --ab-loop-count --step-history-mb --no-autorotate --script --framemd5 --frame-info --trace-ownership
         --trace-html --stats -an --no-audio --vid --aid --volume --sync --audio-md5 --max-pixels
-        --max-packets --loglevel -h --help -V --version"
+        --max-packets --decoder-threads --loglevel -h --help -V --version"
 
     COMPREPLY=()
     case $prev in
@@ -26,7 +26,7 @@ _framepipe()
         return
         ;;
     --start | --start-frame | --step-history-mb | --volume | --max-pixels | --max-packets | \
-        --ab-loop-a | --ab-loop-b | --ab-loop-count)
+        --ab-loop-a | --ab-loop-b | --ab-loop-count | --decoder-threads)
         return # a number
         ;;
     --script | --frame-info | --trace-ownership | --trace-html) ;; # a file name, below

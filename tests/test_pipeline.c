@@ -75,7 +75,7 @@ static void decode_all(const char *media, const char *ref)
     CHECK(demux && fp_demux_video_stream(demux));
     if (!demux || !frame || !fp_demux_video_stream(demux))
         goto end;
-    CHECK_EQ_INT(fp_decoder_open(&dec, fp_demux_video_stream(demux), 0), 0);
+    CHECK_EQ_INT(fp_decoder_open(&dec, fp_demux_video_stream(demux), 0, 0), 0);
     CHECK_EQ_INT(fp_packet_queue_alloc(&pq, 16, 1 << 20), 0);
     CHECK_EQ_INT(fp_frame_queue_alloc(&fq, 3), 0);
     if (!dec || !pq || !fq)

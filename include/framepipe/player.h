@@ -51,6 +51,9 @@
  */
 #define FP_MAX_PIXELS (8192 * 8192)
 
+/** The most threads FPPlayerOptions.decoder_threads may ask for. */
+#define FP_DECODER_THREADS_MAX 64
+
 typedef struct FPPlayer FPPlayer;
 
 typedef enum FPEventType {
@@ -184,6 +187,14 @@ typedef struct FPPlayerOptions {
     int64_t max_packets;           /**< the input ends, as at its end, after this many packets
                                         were read (all streams, seeks included). 0: no limit */
     /**
+     * Threads the video decoder runs on: 0 (the default) chooses automatically
+     * (frame threads, one per core and two more: fastest to a seek's target);
+     * 1 decodes on the decoder thread alone, with the least CPU in all;
+     * N > 1 asks libavcodec for N (at most FP_DECODER_THREADS_MAX). The sound
+ * decoders take libavcodec's choice.
+     */
+    int decoder_threads;
+    /**
      * If set (borrowed, error_size bytes), fp_player_open() and fp_player_run()
      * write into it, when they fail, one line that says more than
      * fp_strerror() can: which codec has no decoder, how large the picture
@@ -211,6 +222,8 @@ typedef struct FPPlayerStats {
     int pkt_queue_max_count;     /**< the packet queue's high-water mark, in packets */
     int frame_queue_max;         /**< the frame queue's high-water mark */
     char render_driver[32];      /**< what draws the window ("software", "opengl"), else "null" */
+    int decoder_threads;         /**< threads the video decoder runs on (1: none of its own; 0: no video) */
+    char decoder_thread_type[8]; /**< "frame", "slice", or "none" (one thread, or no video) */
     int has_audio;               /**< a sound stream is decoded */
     int64_t drift_samples;       /**< frames shown while the audio clock led */
     double drift_max_ms;         /**< largest |audio clock - frame time| when a frame was shown */

@@ -19,14 +19,18 @@
 typedef struct FPDecoder FPDecoder;
 
 /**
- * Make a decoder for st (borrowed; read only here) with frame and slice
- * threads chosen automatically. A picture larger than max_pixels (0:
- * libavcodec's own bound) is refused as a decode error.
+ * Make a decoder for st (borrowed; read only here). A picture larger than
+ * max_pixels (0: libavcodec's own bound) is refused as a decode error.
+ *
+ * threads: for video, 0 chooses automatically (frame threads, one per core
+ * and two more, at most 16; none on one core), N >= 1 asks for N (at most
+ * FP_DECODER_THREADS_MAX, framepipe/player.h); libavcodec may run fewer where the codec cannot
+ * use them. Sound decoders ignore it and take libavcodec's choice.
  *
  * @return 0; AVERROR_DECODER_NOT_FOUND when libavcodec has no decoder for the
  *         codec; any error of avcodec_open2().
  */
-int fp_decoder_open(FPDecoder **d, const AVStream *st, int64_t max_pixels);
+int fp_decoder_open(FPDecoder **d, const AVStream *st, int64_t max_pixels, int threads);
 
 /** Report sends, receives and releases to t (borrowed; NULL: none). Before the start. */
 void fp_decoder_set_trace(FPDecoder *d, FPTrace *t);
@@ -50,6 +54,8 @@ typedef struct FPDecoderStats {
     int too_large_width;   /**< with FP_ERROR_TOO_LARGE: the size the bitstream claimed */
     int too_large_height;
     int64_t skipping_sent; /**< packets sent with their unreferenced frames skipped */
+    int threads;           /**< threads libavcodec runs this decoder on (1: none) */
+    int thread_type;       /**< FF_THREAD_FRAME, FF_THREAD_SLICE, or 0 with one thread */
 } FPDecoderStats;
 
 /**

@@ -65,7 +65,7 @@ static int open_chain(FPPlayer *p, AVStream *st, Chain *c, const char *prefix)
     int ret;
 
     *c = (Chain){.st = st};
-    ret = fp_decoder_open(&c->decoder, st, 0);
+    ret = fp_decoder_open(&c->decoder, st, 0, 0);
     if (ret >= 0) {
         what = "queues";
         ret = fp_packet_queue_alloc(&c->pq, 1024, (size_t)4 << 20);

@@ -194,7 +194,7 @@ static int open_input(FPPlayer **out, const char *path, AVIOContext *io,
         ret = check_picture_size(o, p->video_st->codecpar);
         if (ret < 0)
             goto fail;
-        ret = fp_decoder_open(&p->decoder, p->video_st, o->max_pixels);
+        ret = fp_decoder_open(&p->decoder, p->video_st, o->max_pixels, o->decoder_threads);
         if (ret == AVERROR_DECODER_NOT_FOUND)
             set_error(o, "no decoder for the video codec '%s'",
                       avcodec_get_name(p->video_st->codecpar->codec_id));
@@ -393,6 +393,11 @@ void fp_player_stats(FPPlayer *p, FPPlayerStats *s)
         fp_decoder_stats(p->decoder, &ds);
     }
     s->decoded = ds.frames;
+    s->decoder_threads = ds.threads;
+    av_strlcpy(s->decoder_thread_type,
+               ds.thread_type & FF_THREAD_FRAME ? "frame" :
+               ds.thread_type & FF_THREAD_SLICE ? "slice" : "none",
+               sizeof(s->decoder_thread_type));
     s->seek_skipped = ds.skipping_sent;
     s->seeks_in_reach = atomic_load(&p->seeks_in_reach);
     s->decode_errors = ds.errors;
