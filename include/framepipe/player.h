@@ -191,7 +191,7 @@ typedef struct FPPlayerOptions {
      * (frame threads, one per core and two more: fastest to a seek's target);
      * 1 decodes on the decoder thread alone, with the least CPU in all;
      * N > 1 asks libavcodec for N (at most FP_DECODER_THREADS_MAX). The sound
- * decoders take libavcodec's choice.
+     * decoders take libavcodec's choice.
      */
     int decoder_threads;
     /**
@@ -222,7 +222,8 @@ typedef struct FPPlayerStats {
     int pkt_queue_max_count;     /**< the packet queue's high-water mark, in packets */
     int frame_queue_max;         /**< the frame queue's high-water mark */
     char render_driver[32];      /**< what draws the window ("software", "opengl"), else "null" */
-    int decoder_threads;         /**< threads the video decoder runs on (1: none of its own; 0: no video) */
+    int decoder_threads;         /**< threads the video decoder runs on (1: none of its own;
+                                      0: no video) */
     char decoder_thread_type[8]; /**< "frame", "slice", or "none" (one thread, or no video) */
     int has_audio;               /**< a sound stream is decoded */
     int64_t drift_samples;       /**< frames shown while the audio clock led */
