@@ -5,8 +5,8 @@
 # headless on 1, 2 and 5 threads, and every frame's SIZE and MD5 must equal the ffmpeg CLI's
 # framemd5 (tests/ref). --stats must say how many threads libavcodec runs and of which kind:
 # one thread is "none"; H.264 on several is "frame"; Theora is "slice" or "none", never
-# "frame" (framepipe keeps it off frame threads, see src/pipeline/decode.c). Values outside
-# 0..64 are refused with one line and exit 2.
+# "frame" (framepipe keeps it off frame threads, see src/pipeline/decode.c). --loglevel verbose
+# names the decoder and its threads. Values outside 0..64 are refused with one line and exit 2.
 set -uo pipefail
 player=$1 assets=$2 refs=$3
 dir=$(mktemp -d)
@@ -43,6 +43,14 @@ for clip in "${clips[@]}"; do
     done
     echo "$clip: $(columns "$dir/out" | wc -l) frames match on 1, 2 and 5 threads"
 done
+
+# --loglevel verbose names the decoder and what it runs on.
+line=$("$player" --headless --loglevel verbose --decoder-threads 3 \
+    "$assets/h264_bframes_aac_320x240_30fps.mp4" 2>&1 >/dev/null | grep '^decoder:')
+[ "$line" = "decoder: h264 on 3 frame threads" ] || fail "--loglevel verbose says '$line'"
+line=$("$player" --headless --loglevel verbose --decoder-threads 1 \
+    "$assets/vp9_odd_321x241_25fps.webm" 2>&1 >/dev/null | grep '^decoder:')
+[ "$line" = "decoder: vp9 on 1 thread" ] || fail "--loglevel verbose says '$line'"
 
 # The automatic count is recorded too: above 1 on a machine with more than one core.
 "$player" --headless --stats "$assets/h264_bframes_aac_320x240_30fps.mp4" 2>"$dir/err" >/dev/null

@@ -4,6 +4,7 @@
 #include <libavcodec/avcodec.h>
 #include <libavutil/cpu.h>
 #include <libavutil/error.h>
+#include <libavutil/log.h>
 
 #include "framepipe/player.h"
 #include "compat.h"
@@ -128,6 +129,11 @@ int fp_decoder_open(FPDecoder **out, const AVStream *st, int64_t max_pixels, int
     ret = avcodec_open2(d->avctx, codec, NULL);
     if (ret < 0)
         goto fail;
+    if (st->codecpar->codec_type == AVMEDIA_TYPE_VIDEO)
+        av_log(NULL, AV_LOG_VERBOSE, "decoder: %s on %d %s\n", codec->name,
+               d->avctx->thread_count,
+               d->avctx->active_thread_type & FF_THREAD_FRAME ? "frame threads" :
+               d->avctx->active_thread_type & FF_THREAD_SLICE ? "slice threads" : "thread");
     *out = d;
     return 0;
 
