@@ -46,8 +46,9 @@ flash seen - beep heard (positive: the picture late). A run passes when:
 The machine is shared and noisy: the test passes when NEED (4) of RUNS (5) runs pass, and
 stops as soon as that is decided. A run whose only fault is too few judged pairs (the watch
 was held up too often to time them) proves nothing either way: it is inconclusive, and up to
-EXTRA_RUNS (3) more runs take the place of such runs. FP_AVSYNC_ALL=1 runs all of them; FP_AVSYNC_KEEP=DIR keeps
-each run's files in DIR, and FP_AVSYNC_REPLAY=DIR analyses those again without playing.
+EXTRA_RUNS (3) more runs take the place of such runs. FP_AVSYNC_ALL=1 runs all of them;
+FP_AVSYNC_KEEP=DIR keeps each run's files in DIR, and FP_AVSYNC_REPLAY=DIR analyses those
+again without playing.
 """
 import difflib
 import json
