@@ -1,5 +1,6 @@
 #include <pthread.h>
 #include <stdatomic.h>
+#include <string.h>
 
 #include <libavcodec/avcodec.h>
 #include <libavutil/cpu.h>
@@ -83,6 +84,13 @@ static int video_threads(const AVCodecParameters *par, int asked)
     return FFMIN(cores + 2, 16);
 }
 
+/* The kind of threads an open decoder runs on: "frame", "slice", or "none" (one thread). */
+static const char *thread_kind(const AVCodecContext *avctx)
+{
+    return avctx->active_thread_type & FF_THREAD_FRAME ? "frame" :
+           avctx->active_thread_type & FF_THREAD_SLICE ? "slice" : "none";
+}
+
 int fp_decoder_open(FPDecoder **out, const AVStream *st, int64_t max_pixels, int threads)
 {
     const AVCodec *codec;
@@ -129,11 +137,11 @@ int fp_decoder_open(FPDecoder **out, const AVStream *st, int64_t max_pixels, int
     ret = avcodec_open2(d->avctx, codec, NULL);
     if (ret < 0)
         goto fail;
-    if (st->codecpar->codec_type == AVMEDIA_TYPE_VIDEO)
-        av_log(NULL, AV_LOG_VERBOSE, "decoder: %s on %d %s\n", codec->name,
-               d->avctx->thread_count,
-               d->avctx->active_thread_type & FF_THREAD_FRAME ? "frame threads" :
-               d->avctx->active_thread_type & FF_THREAD_SLICE ? "slice threads" : "thread");
+    if (st->codecpar->codec_type == AVMEDIA_TYPE_VIDEO && strcmp(thread_kind(d->avctx), "none"))
+        av_log(NULL, AV_LOG_VERBOSE, "decoder: %s on %d %s threads\n", codec->name,
+               d->avctx->thread_count, thread_kind(d->avctx));
+    else if (st->codecpar->codec_type == AVMEDIA_TYPE_VIDEO)
+        av_log(NULL, AV_LOG_VERBOSE, "decoder: %s on 1 thread\n", codec->name);
     *out = d;
     return 0;
 
@@ -363,7 +371,7 @@ void fp_decoder_stats(FPDecoder *d, FPDecoderStats *stats)
     stats->skipping_sent = atomic_load(&d->skipping_sent);
     /* Set by avcodec_open2(), read only since: libavcodec's count, 1 without threads. */
     stats->threads = d->avctx->thread_count;
-    stats->thread_type = d->avctx->active_thread_type;
+    stats->thread_type = thread_kind(d->avctx);
 }
 
 void fp_decoder_skip_before(FPDecoder *d, int64_t pts)

@@ -55,7 +55,7 @@ typedef struct FPDecoderStats {
     int too_large_height;
     int64_t skipping_sent; /**< packets sent with their unreferenced frames skipped */
     int threads;           /**< threads libavcodec runs this decoder on (1: none) */
-    int thread_type;       /**< FF_THREAD_FRAME, FF_THREAD_SLICE, or 0 with one thread */
+    const char *thread_type; /**< "frame", "slice", or "none" (one thread); static */
 } FPDecoderStats;
 
 /**

@@ -394,9 +394,7 @@ void fp_player_stats(FPPlayer *p, FPPlayerStats *s)
     }
     s->decoded = ds.frames;
     s->decoder_threads = ds.threads;
-    av_strlcpy(s->decoder_thread_type,
-               ds.thread_type & FF_THREAD_FRAME ? "frame" :
-               ds.thread_type & FF_THREAD_SLICE ? "slice" : "none",
+    av_strlcpy(s->decoder_thread_type, ds.thread_type ? ds.thread_type : "none",
                sizeof(s->decoder_thread_type));
     s->seek_skipped = ds.skipping_sent;
     s->seeks_in_reach = atomic_load(&p->seeks_in_reach);
